@@ -1,0 +1,39 @@
+import { defineConfig } from 'vitest/config';
+
+// Three kinds of test, run as separate projects:
+// - unit:        pure code, no ZooKeeper (`*.unit.test.ts`)
+// - integration: share one 3-server ensemble started by the global setup (`*.test.ts`);
+//                each file works under its own chroot, so files run in parallel
+// - fault:       start dedicated ensembles and kill, pause or expire things (`*.fault.test.ts`);
+//                they run one file at a time because a 2-core machine cannot host many ensembles at once
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['shared/**/*.unit.test.ts', 'examples/**/*.unit.test.ts', 'bench/**/*.unit.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['shared/**/*.test.ts', 'examples/**/*.test.ts'],
+          exclude: ['**/*.unit.test.ts', '**/*.fault.test.ts', '**/node_modules/**'],
+          globalSetup: ['shared/src/testing/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'fault',
+          include: ['shared/**/*.fault.test.ts', 'examples/**/*.fault.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
