@@ -1,0 +1,83 @@
+/**
+ * Jute binary decoding, the reading half of {@link JuteWriter}. Every read checks the bounds, so a
+ * truncated or corrupt packet surfaces as a {@link JuteDecodeError} instead of garbage values.
+ */
+export class JuteDecodeError extends Error {
+  override name = 'JuteDecodeError';
+}
+
+export class JuteReader {
+  private offset: number;
+
+  constructor(
+    private readonly buffer: Buffer,
+    offset = 0,
+  ) {
+    this.offset = offset;
+  }
+
+  get remaining(): number {
+    return this.buffer.length - this.offset;
+  }
+
+  readInt(): number {
+    this.require(4, 'int');
+    const value = this.buffer.readInt32BE(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  readLong(): bigint {
+    this.require(8, 'long');
+    const value = this.buffer.readBigInt64BE(this.offset);
+    this.offset += 8;
+    return value;
+  }
+
+  readBool(): boolean {
+    this.require(1, 'bool');
+    return this.buffer[this.offset++] !== 0;
+  }
+
+  /** A copy, so the caller never pins the (possibly large) receive buffer the packet arrived in. */
+  readBuffer(): Buffer | null {
+    const length = this.readInt();
+    if (length < 0) return null;
+    this.require(length, 'buffer');
+    const copy = Buffer.from(this.buffer.subarray(this.offset, this.offset + length));
+    this.offset += length;
+    return copy;
+  }
+
+  readString(): string | null {
+    const length = this.readInt();
+    if (length < 0) return null;
+    this.require(length, 'string');
+    const value = this.buffer.toString('utf8', this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+
+  readVector<T>(readItem: (reader: this) => T): T[] | null {
+    const count = this.readInt();
+    if (count < 0) return null;
+    // Each element takes at least one byte, so a count larger than what is left is corrupt.
+    if (count > this.remaining)
+      throw new JuteDecodeError(`vector of ${count} items in ${this.remaining} bytes`);
+    const items: T[] = new Array<T>(count);
+    for (let i = 0; i < count; i++) items[i] = readItem(this);
+    return items;
+  }
+
+  readStringVector(): string[] {
+    return this.readVector((reader) => reader.readString() ?? '') ?? [];
+  }
+
+  private require(bytes: number, what: string): void {
+    if (this.offset + bytes > this.buffer.length) {
+      throw new JuteDecodeError(
+        `packet truncated: needed ${bytes} bytes for ${what} at offset ${this.offset}, have ${this.remaining}`,
+      );
+    }
+  }
+}
