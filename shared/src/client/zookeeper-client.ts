@@ -64,7 +64,7 @@ export interface ZooKeeperClientOptions {
   logger?: Logger;
 }
 
-export interface CallOptions extends RequestOptions {}
+export type CallOptions = RequestOptions;
 
 export interface CreateOptions extends CallOptions {
   mode?: CreateMode;
