@@ -1,0 +1,30 @@
+// Local ZooKeeper ensembles of child JVMs, with fault injection, for tests, demos and the CLI.
+export { LocalEnsemble, type WaitTimeout } from './local-ensemble.ts';
+export { type LocalEnsembleOptions } from './ensemble-options.ts';
+export {
+  EnsembleMember,
+  type ObservedMode,
+  type MemberState,
+  type MemberFiles,
+  type ProcessExit,
+} from './ensemble-member.ts';
+export type { MemberRole, MemberAddress } from './server-config.ts';
+export {
+  EnsembleError,
+  EnsembleStartError,
+  EnsembleTimeoutError,
+  JavaNotFoundError,
+  MemberStartError,
+  MemberStateError,
+  ZooKeeperNotFoundError,
+} from './errors.ts';
+export {
+  locateZooKeeper,
+  type ZooKeeperInstallation,
+  type LocateZooKeeperOptions,
+} from './locate-zookeeper.ts';
+export { locateJava } from './locate-java.ts';
+export { allocateFreePorts, RESERVED_PORTS } from './free-ports.ts';
+export { superDigest } from './super-digest.ts';
+export { waitUntil, type Probe, type WaitOptions } from './wait-until.ts';
+export { isProcessAlive, processState } from './process-state.ts';
