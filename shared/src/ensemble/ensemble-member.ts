@@ -44,6 +44,8 @@ export interface ProcessExit {
 }
 
 const STOP_TIMEOUT_MS = 10_000;
+// Written to the log before each start, so errors show only the attempt that failed.
+const START_MARKER = '=== zk-cookbook: starting server';
 const SIGNAL_TIMEOUT_MS = 5_000;
 
 /** One ZooKeeper server of a local ensemble: its address, its files and its JVM. */
@@ -98,10 +100,7 @@ export class EnsembleMember implements MemberAddress {
   /** Spawns the JVM; does not wait for it to serve (the ensemble knows what "serving" means). */
   async start(): Promise<void> {
     if (this.child) throw new MemberStateError(`server ${this.id} is already ${this.state}`);
-    appendFileSync(
-      this.files.logFile,
-      `=== zk-cookbook: starting server ${this.id} at ${new Date().toISOString()}\n`,
-    );
+    appendFileSync(this.files.logFile, `${START_MARKER} ${this.id} at ${new Date().toISOString()}\n`);
     const log = openSync(this.files.logFile, 'a');
     let child: ChildProcess;
     try {
@@ -199,11 +198,7 @@ export class EnsembleMember implements MemberAddress {
   }
 
   logTail(lines = 40): string {
-    try {
-      return readFileSync(this.files.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+    return this.logSinceLastStart().trimEnd().split('\n').slice(-lines).join('\n');
   }
 
   /** A MemberStartError describing an unexpected exit, with the log tail; undefined if none happened. */
@@ -211,7 +206,23 @@ export class EnsembleMember implements MemberAddress {
     const exit = this.unexpectedExitInfo;
     if (!exit) return undefined;
     const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-    return new MemberStartError(this.id, `the JVM exited with ${how}`, this.files.logFile, this.logTail());
+    const portInUse = /BindException|Address already in use/.test(this.logSinceLastStart());
+    return new MemberStartError(
+      this.id,
+      `the JVM exited with ${how}`,
+      this.files.logFile,
+      this.logTail(),
+      portInUse,
+    );
+  }
+
+  private logSinceLastStart(): string {
+    try {
+      const log = readFileSync(this.files.logFile, 'utf8');
+      return log.slice(Math.max(0, log.lastIndexOf(START_MARKER)));
+    } catch {
+      return '(no log)';
+    }
   }
 
   private signalRequestingExit(signal: NodeJS.Signals): boolean {

@@ -37,13 +37,10 @@ export class MemberStartError extends EnsembleError {
     detail: string,
     readonly logFile: string,
     readonly logTail: string,
+    /** Another process took one of its ports between our choosing it and the JVM binding it. */
+    readonly portInUse = false,
   ) {
     super(`server ${memberId}: ${detail}\n--- last lines of ${logFile} ---\n${logTail}`);
-  }
-
-  /** Another process took one of our ports between choosing it and the JVM binding it. */
-  get portInUse(): boolean {
-    return /BindException|Address already in use/.test(this.logTail);
   }
 }
 
