@@ -64,8 +64,9 @@ export class HostList {
   private readonly servers: ServerAddress[];
   private index = -1;
 
-  constructor(servers: readonly ServerAddress[], random: () => number = Math.random) {
+  constructor(servers: readonly ServerAddress[], random: () => number = Math.random, shuffle = true) {
     this.servers = [...servers];
+    if (!shuffle) return;
     for (let i = this.servers.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [this.servers[i], this.servers[j]] = [this.servers[j]!, this.servers[i]!];

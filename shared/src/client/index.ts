@@ -42,3 +42,4 @@ export { validatePath, joinPath, parentPath, nodeName, sequenceNumber } from './
 export { parseConnectString, formatServer, type ServerAddress } from './connect-string.ts';
 export type { Logger } from './logger.ts';
 export type { Stat } from '../jute/records.ts';
+export { ensurePath, deleteRecursive, listRecursive } from './tree.ts';

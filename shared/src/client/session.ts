@@ -70,6 +70,8 @@ export interface SessionOptions {
   maxResponseBytes: number;
   resume?: { sessionId: bigint; password: Uint8Array } | undefined;
   logger: Logger;
+  /** try servers in a random order (default) or in the order given */
+  shuffleServers: boolean;
   random?: () => number;
 }
 
@@ -143,10 +145,12 @@ export class Session extends EventEmitter<SessionEvents> {
   private lastConnectError: Error | null = null;
   /** Aborts the connection attempt in progress when the client is closed. */
   private attempt: AbortController | null = null;
+  /** the server of the connection attempt in progress, for error messages */
+  private connectingTo: string | null = null;
 
   constructor(private readonly options: SessionOptions) {
     super();
-    this.hosts = new HostList(options.servers, options.random);
+    this.hosts = new HostList(options.servers, options.random, options.shuffleServers);
     if (options.resume) {
       this.sessionIdValue = options.resume.sessionId;
       this.password = options.resume.password;
@@ -309,7 +313,11 @@ export class Session extends EventEmitter<SessionEvents> {
       };
       const timer = setTimeout(() => {
         cleanup();
-        const last = this.lastConnectError ? `; last error: ${this.lastConnectError.message}` : '';
+        const last = this.lastConnectError
+          ? `; last error: ${this.lastConnectError.message}`
+          : this.connectingTo
+            ? `; still waiting for a handshake answer from ${this.connectingTo}`
+            : '';
         reject(
           new ZooKeeperError('CONNECTIONLOSS', {
             operation: 'connect',
@@ -344,6 +352,7 @@ export class Session extends EventEmitter<SessionEvents> {
         const sessionIdSent = this.seenReadWriteServer ? this.sessionIdValue : 0n;
         let opened: { connection: Connection; response: ConnectResponse };
         this.attempt = new AbortController();
+        this.connectingTo = formatServer(server);
         try {
           opened = await Connection.open({
             signal: this.attempt.signal,
@@ -429,6 +438,8 @@ export class Session extends EventEmitter<SessionEvents> {
     this.password = response.password;
     this.negotiatedTimeout = response.timeoutMs;
     this.lastHeardAt = Date.now();
+    this.lastConnectError = null;
+    this.connectingTo = null;
     this.clearExpiryTimer();
     if (!response.readOnly) this.seenReadWriteServer = true;
     connection.attach({

@@ -18,7 +18,7 @@ import { OPEN_ACL_UNSAFE } from './acl.ts';
 import { parseConnectString } from './connect-string.ts';
 import { createOpCode, isSequential, validateCreateMode, type CreateMode } from './create-mode.ts';
 import { toBytes, type NodeData } from './data.ts';
-import { ZooKeeperError } from './errors.ts';
+import { ZooKeeperError, isZooKeeperError } from './errors.ts';
 import { consoleWarningsLogger, type Logger } from './logger.ts';
 import {
   readMultiResults,
@@ -57,6 +57,11 @@ export interface ZooKeeperClientOptions {
   maxRequestBytes?: number;
   /** largest reply accepted, e.g. getChildren of a huge node. Default 64 MiB. */
   maxResponseBytes?: number;
+  /**
+   * Try servers in a random order fixed at start (default), which spreads clients over the ensemble,
+   * or in the order of the connect string, e.g. to prefer a server in the same zone.
+   */
+  shuffleServers?: boolean;
   /** join an existing session (its id and password) instead of creating one */
   session?: { sessionId: bigint; password: Uint8Array };
   /** credentials sent on every connection, before any request */
@@ -151,6 +156,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
       renewSessionOnExpiry: options.renewSessionOnExpiry ?? true,
       maxRequestBytes: positive(options.maxRequestBytes ?? 1_048_575, 'maxRequestBytes'),
       maxResponseBytes: positive(options.maxResponseBytes ?? 64 * 1024 * 1024, 'maxResponseBytes'),
+      shuffleServers: options.shuffleServers ?? true,
       resume: options.session
         ? { sessionId: options.session.sessionId, password: options.session.password }
         : undefined,
@@ -259,7 +265,11 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   }
 
   /** Like create, also returning the new node's Stat (czxid makes a good fencing token). */
-  create2(path: string, data?: NodeData, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
+  async create2(
+    path: string,
+    data?: NodeData,
+    options: CreateOptions = {},
+  ): Promise<{ path: string; stat: Stat }> {
     return this.createNode('create2', path, data, options, true) as Promise<{ path: string; stat: Stat }>;
   }
 
@@ -299,7 +309,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     );
   }
 
-  delete(path: string, options: VersionOptions = {}): Promise<void> {
+  async delete(path: string, options: VersionOptions = {}): Promise<void> {
     validatePath(path, { operation: 'delete' });
     const serverPath = this.chroot.toServer(path);
     return this.call(
@@ -315,7 +325,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   }
 
   /** The node's Stat, or null if it does not exist. A watch fires on creation, change or deletion. */
-  exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
+  async exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
     validatePath(path, { operation: 'exists' });
     const serverPath = this.chroot.toServer(path);
     const watch = options.watch;
@@ -339,7 +349,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     );
   }
 
-  getData(path: string, options: WatchOptions = {}): Promise<{ data: Buffer; stat: Stat }> {
+  async getData(path: string, options: WatchOptions = {}): Promise<{ data: Buffer; stat: Stat }> {
     validatePath(path, { operation: 'getData' });
     return this.readData('getData', path, this.chroot.toServer(path), options);
   }
@@ -369,7 +379,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     );
   }
 
-  setData(path: string, data: NodeData, options: VersionOptions = {}): Promise<Stat> {
+  async setData(path: string, data: NodeData, options: VersionOptions = {}): Promise<Stat> {
     validatePath(path, { operation: 'setData' });
     const serverPath = this.chroot.toServer(path);
     const bytes = toBytes(data);
@@ -388,7 +398,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     );
   }
 
-  getACL(path: string, options: CallOptions = {}): Promise<{ acl: ACL[]; stat: Stat }> {
+  async getACL(path: string, options: CallOptions = {}): Promise<{ acl: ACL[]; stat: Stat }> {
     validatePath(path, { operation: 'getACL' });
     const serverPath = this.chroot.toServer(path);
     return this.call(
@@ -406,7 +416,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     );
   }
 
-  setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
+  async setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
     validatePath(path, { operation: 'setACL' });
     validateAcl(acl, 'setACL', path);
     const serverPath = this.chroot.toServer(path);
@@ -426,7 +436,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   }
 
   /** Child names (not paths), unsorted, and the parent's Stat. A watch fires when children change. */
-  getChildren(path: string, options: WatchOptions = {}): Promise<{ children: string[]; stat: Stat }> {
+  async getChildren(path: string, options: WatchOptions = {}): Promise<{ children: string[]; stat: Stat }> {
     validatePath(path, { operation: 'getChildren' });
     const serverPath = this.chroot.toServer(path);
     const watch = options.watch;
@@ -452,7 +462,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
    * Makes the connected server catch up with the leader, so that a read after sync sees every write
    * committed before it — ZooKeeper reads are otherwise allowed to be slightly stale.
    */
-  sync(path: string, options: CallOptions = {}): Promise<void> {
+  async sync(path: string, options: CallOptions = {}): Promise<void> {
     validatePath(path, { operation: 'sync' });
     const serverPath = this.chroot.toServer(path);
     return this.call(
@@ -468,7 +478,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   }
 
   /** Applies all ops atomically or none; throws MultiError naming the first failing op. */
-  multi(ops: readonly MultiOp[], options: CallOptions = {}): Promise<MultiResult[]> {
+  async multi(ops: readonly MultiOp[], options: CallOptions = {}): Promise<MultiResult[]> {
     validateMultiOps(ops, 'multi');
     return this.call(
       {
@@ -485,7 +495,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   }
 
   /** Several reads in one round trip (3.6+); each result is data, children or its own error. */
-  multiRead(ops: readonly ReadOp[], options: CallOptions = {}): Promise<ReadResult[]> {
+  async multiRead(ops: readonly ReadOp[], options: CallOptions = {}): Promise<ReadResult[]> {
     for (const entry of ops) validatePath(entry.path, { operation: 'multiRead' });
     return this.call(
       {
@@ -507,6 +517,9 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
    * A watch that stays after firing (3.6+). "persistent" sees created/deleted/dataChanged/
    * childrenChanged of the node; "persistentRecursive" sees created/deleted/dataChanged of the node
    * and every descendant. It is re-registered after reconnects and ends with the session.
+   *
+   * The server keeps one mode per path and connection: adding a recursive watch on a path that has
+   * a persistent one (or the reverse) replaces it on the server, as with the Java client.
    */
   addWatch(
     path: string,
@@ -551,29 +564,34 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
       });
     const serverPath = this.chroot.toServer(path);
     const registry = this.session.watches;
-    const matching = kinds.filter((kind) => registry.has(kind, serverPath, options.watcher));
+    let matching = kinds.filter((kind) => registry.has(kind, serverPath, options.watcher));
     if (matching.length === 0) throw new ZooKeeperError('NOWATCHER', { operation: 'removeWatches', path });
     const serverMustForget = matching.some(
       (kind) => !options.watcher || registry.count(kind, serverPath) === 1,
     );
     if (serverMustForget) {
       try {
-        await this.call(
-          {
-            opCode: OpCode.removeWatches,
-            operation: 'removeWatches',
-            path,
-            writeBody: (writer) => writeWatchTypeRequest(writer, serverPath, WatcherTypeCode[type]),
-            readReply: (err) => this.throwIfError(err, 'removeWatches', path),
-          },
-          options,
-        );
+        await this.removeServerWatch(path, serverPath, WatcherTypeCode[type], options);
       } catch (error) {
-        if (!options.local) throw error;
+        const persistentType = type === 'persistent' || type === 'persistentRecursive';
+        if (persistentType && isZooKeeperError(error, 'MARSHALLINGERROR')) {
+          // Servers before 3.9 know no persistent watcher types; their only way to drop a persistent
+          // watch is "any", which also drops one-shot watches on the path, so those are removed here too.
+          try {
+            await this.removeServerWatch(path, serverPath, WatcherTypeCode.any, options);
+          } catch (fallbackError) {
+            if (!options.local) throw fallbackError;
+          }
+          matching = kindsByWatchType.any;
+        } else if (!options.local) throw error;
       }
     }
     for (const kind of matching) {
-      const removed = registry.remove(kind, serverPath, options.watcher);
+      const removed = registry.remove(
+        kind,
+        serverPath,
+        kindsByWatchType[type].includes(kind) ? options.watcher : undefined,
+      );
       const eventType =
         kind === 'child'
           ? 'childWatchRemoved'
@@ -584,10 +602,28 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     }
   }
 
+  private removeServerWatch(
+    path: string,
+    serverPath: string,
+    watcherType: number,
+    options: CallOptions,
+  ): Promise<void> {
+    return this.call(
+      {
+        opCode: OpCode.removeWatches,
+        operation: 'removeWatches',
+        path,
+        writeBody: (writer) => writeWatchTypeRequest(writer, serverPath, watcherType),
+        readReply: (err) => this.throwIfError(err, 'removeWatches', path),
+      },
+      options,
+    );
+  }
+
   // ---- sessions and server ---------------------------------------------------------------------
 
   /** Paths of the ephemeral nodes this session owns, optionally only under a prefix (3.6+). */
-  getEphemerals(prefix = '/', options: CallOptions = {}): Promise<string[]> {
+  async getEphemerals(prefix = '/', options: CallOptions = {}): Promise<string[]> {
     validatePath(prefix, { operation: 'getEphemerals' });
     const serverPrefix = this.chroot.toServer(prefix);
     return this.call(
@@ -606,7 +642,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   }
 
   /** Number of descendants of a node, all levels (3.6+). */
-  getAllChildrenNumber(path: string, options: CallOptions = {}): Promise<number> {
+  async getAllChildrenNumber(path: string, options: CallOptions = {}): Promise<number> {
     validatePath(path, { operation: 'getAllChildrenNumber' });
     const serverPath = this.chroot.toServer(path);
     return this.call(
@@ -631,7 +667,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   }
 
   /** Changes ensemble membership (servers need reconfigEnabled=true and the caller admin rights). */
-  reconfig(options: ReconfigOptions): Promise<{ config: string; stat: Stat }> {
+  async reconfig(options: ReconfigOptions): Promise<{ config: string; stat: Stat }> {
     const join = (list: readonly (string | number)[] | undefined): string | null =>
       list && list.length > 0 ? list.join(',') : null;
     return this.call(
@@ -669,7 +705,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   }
 
   /** The identities the server associates with this session (3.7+). */
-  whoAmI(options: CallOptions = {}): Promise<{ scheme: string; user: string }[]> {
+  async whoAmI(options: CallOptions = {}): Promise<{ scheme: string; user: string }[]> {
     return this.call(
       {
         opCode: OpCode.whoAmI,
