@@ -49,6 +49,19 @@ describe('a single server', () => {
   });
 });
 
+describe('a single server with reconfig enabled', () => {
+  it('stays in quorum mode, leads, and publishes its membership from the dynamic file', async () => {
+    const ensemble = await start({ servers: 1, tickTimeMs: 200, reconfigEnabled: true });
+    expect(ensemble.standalone).toBe(false);
+    expect(await ensemble.modes()).toEqual(new Map([[1, 'leader']]));
+    const member = ensemble.member(1);
+    const conf = await member.fourLetter.conf();
+    expect(conf.get('server.1')).toBe(
+      `127.0.0.1:${member.quorumPort}:${member.electionPort}:participant;127.0.0.1:${member.clientPort}`,
+    );
+  });
+});
+
 describe('a server that cannot start', () => {
   it('reports the tail of its log', async () => {
     const failure = await LocalEnsemble.start({ servers: 1, extraJvmFlags: ['-XX:+NoSuchOption'] }).catch(
