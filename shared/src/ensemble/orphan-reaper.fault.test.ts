@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessAlive, processState } from './process-state.ts';
 import { waitUntil } from './wait-until.ts';
 
@@ -16,21 +16,26 @@ interface ChildReport {
 const fixture = fileURLToPath(new URL('./fixtures/ensembles-until-killed.ts', import.meta.url));
 let report: ChildReport | undefined;
 
-// Should the reaper fail, do not leave its JVMs behind for the next test file.
-afterAll(() => {
+// Should the cleanup fail, do not leave its JVMs behind for the next test file.
+afterEach(() => {
   for (const pid of [report?.runningPid, report?.pausedPid]) {
     if (pid !== undefined && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
   }
 });
 
-describe('when the process that started an ensemble is SIGKILLed', () => {
-  it('the orphan reaper kills its JVMs, paused ones included, and removes their directories', async () => {
+describe.each([
+  ['SIGKILL', 'the orphan reaper'],
+  ['SIGTERM', "the process guard's signal handler"],
+] as const)('when the process that started ensembles gets %s', (signal, cleaner) => {
+  it(`${cleaner} kills the JVMs, paused ones included, and removes their directories`, async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, by) => resolve(by)),
+    );
 
     const firstLine = await Promise.race([
       new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve)),
@@ -46,8 +51,8 @@ describe('when the process that started an ensemble is SIGKILLed', () => {
     expect(isProcessAlive(reaperPid)).toBe(true);
     for (const directory of directories) expect(existsSync(directory)).toBe(true);
 
-    child.kill('SIGKILL');
-    await exited;
+    child.kill(signal);
+    expect(await exited).toBe(signal);
 
     await waitUntil(
       'the JVMs and the reaper to be gone and the directories removed',
