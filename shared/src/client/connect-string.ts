@@ -82,6 +82,12 @@ export class HostList {
     return this.servers[this.index]!;
   }
 
+  /** Makes `server` the next one returned, e.g. a read-write server found while read-only. */
+  preferNext(server: ServerAddress): void {
+    const index = this.servers.findIndex((each) => each.host === server.host && each.port === server.port);
+    if (index >= 0) this.index = (index - 1 + this.servers.length) % this.servers.length;
+  }
+
   all(): readonly ServerAddress[] {
     return this.servers;
   }

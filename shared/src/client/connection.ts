@@ -9,7 +9,7 @@ import {
   type ConnectResponse,
   type ReplyHeader,
 } from '../jute/records.ts';
-import { OpCode, SpecialXid } from '../jute/protocol.ts';
+import { OpCode, SpecialXid, errorCodeName } from '../jute/protocol.ts';
 import { FrameDecoder } from './frame-decoder.ts';
 import { formatServer, type ServerAddress } from './connect-string.ts';
 
@@ -139,6 +139,13 @@ export class Connection {
         }
         for (const frame of frames) {
           if (!settled) {
+            if (frame.length === 16) {
+              // Not a ConnectResponse but a bare ReplyHeader: the server refused to create the session
+              // (a read-only server without local sessions answers NOTREADONLY this way).
+              const refusal = readReplyHeader(new JuteReader(frame));
+              fail(`${address} refused the session: ${errorCodeName(refusal.err)} (${refusal.err})`);
+              return;
+            }
             try {
               const response = readConnectResponse(new JuteReader(frame));
               settled = true;

@@ -16,6 +16,7 @@ import { Fifo } from './fifo.ts';
 import type { Chroot } from './paths.ts';
 import { eventTypeFromCode, WatchRegistry, type WatchedEvent, type Watcher } from './watch-registry.ts';
 import type { Logger } from './logger.ts';
+import { fourLetterWord, parseIsro } from '../fourletter/index.ts';
 
 /**
  * The connection-state model, one current value at a time:
@@ -465,6 +466,32 @@ export class Session extends EventEmitter<SessionEvents> {
       `${resumed ? 'resumed' : 'new'} session on ${connection.address}`,
       previous,
     );
+    if (response.readOnly) void this.searchReadWriteServer(connection);
+  }
+
+  /**
+   * While on a read-only server, look for a server that has its quorum back (it answers "rw" to
+   * isro) and move there, as the Java client does; the delay grows from 100 ms to a minute.
+   */
+  private async searchReadWriteServer(readOnlyConnection: Connection): Promise<void> {
+    let delayMs = 100;
+    while (this.connection === readOnlyConnection && !readOnlyConnection.isClosed) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+      delayMs = Math.min(delayMs * 2, 60_000);
+      for (const server of this.hosts.all()) {
+        if (this.connection !== readOnlyConnection) return;
+        if (formatServer(server) === readOnlyConnection.address) continue;
+        const answer = await fourLetterWord(server.host, server.port, 'isro', { timeoutMs: 1000 }).then(
+          parseIsro,
+          () => null,
+        );
+        if (answer === 'rw' && this.connection === readOnlyConnection) {
+          this.hosts.preferNext(server);
+          readOnlyConnection.close(new Error(`read-write server ${formatServer(server)} found`));
+          return;
+        }
+      }
+    }
   }
 
   private onConnectionClosed(connection: Connection, reason: Error): void {
