@@ -13,10 +13,28 @@ const fs = require('node:fs');
 const pids = new Set();
 const dirs = new Set();
 let pending = '';
+// Dead, or a zombie (which writes no more files); a zombie may never be reaped in a container.
+const gone = (pid) => {
+  try { process.kill(pid, 0); } catch { return true; }
+  try {
+    const stat = fs.readFileSync('/proc/' + pid + '/stat', 'utf8');
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state === 'Z' || state === 'X';
+  } catch { return true; }
+};
+let reaping = false;
 const reap = () => {
+  if (reaping) return;
+  reaping = true;
   for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch {} }
-  for (const dir of dirs) { try { fs.rmSync(dir, { recursive: true, force: true }); } catch {} }
-  process.exit(0);
+  // Remove the directories only once the JVMs are dead, or a dying one could still write into them.
+  const deadline = Date.now() + 3000;
+  const removeWhenDead = () => {
+    if ([...pids].some((pid) => !gone(pid)) && Date.now() < deadline) return setTimeout(removeWhenDead, 20);
+    for (const dir of dirs) { try { fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 }); } catch {} }
+    process.exit(0);
+  };
+  removeWhenDead();
 };
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {

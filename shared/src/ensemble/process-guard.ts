@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { OrphanReaper } from './orphan-reaper.ts';
+import { isProcessAlive } from './process-state.ts';
 
 /**
  * Makes sure no JVM started by this process outlives it, however it ends:
@@ -57,7 +58,8 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 
 function cleanUpSynchronously(): void {
-  for (const pid of guardedPids) {
+  const killed = [...guardedPids];
+  for (const pid of killed) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -65,8 +67,21 @@ function cleanUpSynchronously(): void {
     }
     releaseProcess(pid);
   }
+  // A dying JVM could still create a file in a directory being removed; wait (briefly) for death.
+  waitSynchronously(() => !killed.some(isProcessAlive), 2_000);
   for (const path of guardedDirectories) {
-    rmSync(path, { recursive: true, force: true });
+    try {
+      rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // leave it; the other directories still deserve their cleanup
+    }
     releaseDirectory(path);
   }
+}
+
+// Exit handlers cannot await; Atomics.wait is the one way to pause without spinning the CPU.
+function waitSynchronously(condition: () => boolean, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  while (!condition() && Date.now() < deadline) Atomics.wait(cell, 0, 0, 10);
 }
