@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZooKeeperClient, isZooKeeperError, withRetry, type WatchedEvent } from './index.ts';
-import { expireSession } from '../ensemble/expire-session.ts';
 import type { EnsembleMember } from '../ensemble/index.ts';
 import { StateRecorder, eventually, useDedicatedEnsemble } from '../testing/index.ts';
 
@@ -249,11 +248,7 @@ describe('fault matrix', () => {
   it('session expiry forced by the server: lost, watchers told, ephemerals gone, a new session follows', async () => {
     const f = await fixture(4000);
     const oldSession = f.subject.sessionId;
-    const otherServer = dedicated.ensemble.members.find((member) => member.id !== f.connectedTo.id)!;
-    await expireSession(otherServer.address, {
-      sessionId: f.subject.sessionId,
-      sessionPassword: f.subject.sessionPassword,
-    });
+    await dedicated.ensemble.expireSession(f.subject);
     const connected = await f.states.waitFor('connected');
     expect(f.states.names).toEqual(['suspended', 'lost', 'connected']);
     expect(connected.sessionId).not.toBe(oldSession);
@@ -274,11 +269,7 @@ describe('fault matrix', () => {
     });
     clients.push(client);
     const states = new StateRecorder(client);
-    const otherServer = ensemble.members.find((member) => member.address !== client.connectedServer)!;
-    await expireSession(otherServer.address, {
-      sessionId: client.sessionId,
-      sessionPassword: client.sessionPassword,
-    });
+    await ensemble.expireSession(client);
     await states.waitFor('closed');
     expect(states.names).toEqual(['suspended', 'lost', 'closed']);
     await expect(client.getData('/')).rejects.toMatchObject({ code: 'CLOSED' });

@@ -7,13 +7,7 @@ import { StateRecorder, useDedicatedEnsemble } from '../testing/index.ts';
  * and a client that allows it (canBeReadOnly) stays useful for reads during a partition, then moves
  * back to a read-write server on its own once the quorum returns.
  */
-const dedicated = useDedicatedEnsemble({
-  servers: 3,
-  tickTimeMs: 200,
-  readOnlyMode: true,
-  // A read-only server can only create local sessions: without them it refuses every new session.
-  extraConfig: { localSessionsEnabled: true, localSessionsUpgradingEnabled: true },
-});
+const dedicated = useDedicatedEnsemble({ servers: 3, tickTimeMs: 200, readOnlyMode: true });
 const clients: ZooKeeperClient[] = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));

@@ -94,7 +94,12 @@ export function resolveEnsembleOptions(options: LocalEnsembleOptions): ResolvedE
       minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
       maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 60_000,
       reconfigEnabled: options.reconfigEnabled ?? false,
-      extraConfig: options.extraConfig ?? {},
+      extraConfig: {
+        // A read-only server can create only local sessions; without them it refuses every new
+        // session (it answers the handshake with NOTREADONLY), so read-only mode needs them on.
+        ...(options.readOnlyMode ? { localSessionsEnabled: true, localSessionsUpgradingEnabled: true } : {}),
+        ...options.extraConfig,
+      },
     },
     jvm: {
       readOnlyModeEnabled: options.readOnlyMode ?? false,

@@ -28,3 +28,4 @@ export { allocateFreePorts, RESERVED_PORTS } from './free-ports.ts';
 export { superDigest } from './super-digest.ts';
 export { waitUntil, type Probe, type WaitOptions } from './wait-until.ts';
 export { isProcessAlive, processState } from './process-state.ts';
+export { expireSession, type SessionCredentials } from './expire-session.ts';

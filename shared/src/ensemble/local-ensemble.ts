@@ -14,6 +14,7 @@ import {
   MemberStartError,
   MemberStateError,
 } from './errors.ts';
+import { expireSession, type SessionCredentials } from './expire-session.ts';
 import { jvmArguments } from './jvm-arguments.ts';
 import { locateJava } from './locate-java.ts';
 import { locateZooKeeper } from './locate-zookeeper.ts';
@@ -232,13 +233,19 @@ export class LocalEnsemble {
   }
 
   /**
-   * Expires a client's session on the server side. Reserved: it needs the wire-protocol client
-   * (a second connection that reuses the session id and password, then closes), which lands later.
+   * Expires a client's session on the servers (see expire-session.ts). The session is closed through
+   * a member other than the one the client is connected to, so the client cannot win its connection
+   * back before the close lands; it then learns of the expiry when it reconnects.
    */
-  async expireSession(..._args: unknown[]): Promise<never> {
-    throw new EnsembleError(
-      'LocalEnsemble.expireSession is not implemented yet: it needs the ZooKeeper client',
-    );
+  async expireSession(
+    client: SessionCredentials & { connectedServer?: string | undefined },
+    { timeoutMs = DEFAULT_WAIT_MS }: WaitTimeout = {},
+  ): Promise<void> {
+    this.assertOpen();
+    const running = this.members.filter((member) => member.state === 'running');
+    const other = running.find((member) => member.address !== client.connectedServer) ?? running[0];
+    if (!other) throw new EnsembleError('expireSession: no running member to close the session through');
+    await expireSession(other.address, client, { timeoutMs });
   }
 
   /** Kills every JVM and removes the temporary directory (kept when ZK_KEEP_DATA=1). Idempotent. */
