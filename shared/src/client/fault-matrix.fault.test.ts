@@ -44,7 +44,9 @@ async function fixture(sessionTimeoutMs: number): Promise<Fixture> {
   subject.start();
   await subject.waitForConnected();
   clients.push(subject);
-  const other = await ZooKeeperClient.connect(ensemble.connectString, {
+  // The other client never uses the subject's server, so its writes land while the subject is cut off.
+  const elsewhere = ensemble.members.filter((member) => member.id !== followers[0]!.id);
+  const other = await ZooKeeperClient.connect(elsewhere.map((member) => member.address).join(','), {
     sessionTimeoutMs: 10_000,
     logger: {},
   });
