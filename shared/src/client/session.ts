@@ -58,6 +58,8 @@ export interface SessionEvents {
   lost: [StateChange];
   authFailed: [StateChange];
   closed: [StateChange];
+  /** every watch notification the server sends, before it is routed to watchers (for metrics and tests) */
+  notification: [WatchedEvent];
 }
 
 export interface SessionOptions {
@@ -669,6 +671,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (!type || type === 'none') return;
     const watchers = this.watches.take(type, raw.path);
     const event: WatchedEvent = { type, path: this.options.chroot.fromServer(raw.path) };
+    this.emit('notification', event);
     for (const watcher of watchers) this.callWatcher(watcher, event);
   }
 

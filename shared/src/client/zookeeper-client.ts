@@ -174,6 +174,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     ] as const) {
       this.session.on(event, (change: StateChange) => this.emit(event, change));
     }
+    this.session.on('notification', (event) => this.emit('notification', event));
     for (const credential of options.auth ?? [])
       void this.session.addAuth(credential.scheme, toBytes(credential.auth)).catch(() => {});
   }
