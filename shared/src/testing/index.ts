@@ -5,3 +5,4 @@ export { TcpProxy, type ProxyMode } from './tcp-proxy.ts';
 export { JsonLinePeer, type PeerEvent } from './interop/json-line-peer.ts';
 export { startCuratorPeer, compileCuratorPeer, curatorClasspath } from './interop/curator-peer.ts';
 export { startKazooPeer } from './interop/kazoo-peer.ts';
+export { startNodePeer } from './interop/node-peer.ts';
