@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian/Ubuntu machine lacks for one purpose, then the npm packages.
+#   scripts/ensure-deps.sh demo   Java + ZooKeeper (skipped when ZK_CONNECT names an existing ensemble)
+#   scripts/ensure-deps.sh test   everything the test suite uses: JDK, ZooKeeper, Curator, Kazoo,
+#                                 Chromium (dashboard end-to-end test), docker-compose (compose file checks)
+#   scripts/ensure-deps.sh bench  JDK, ZooKeeper, Curator
+# System packages come from apt-get (as root, or through passwordless sudo). Where that is not possible
+# it prints exactly what to install and exits non-zero. Every check is cheap, so it runs before each
+# demo, test and bench command.
+set -euo pipefail
+purpose="${1:-demo}"
+cd "$(dirname "$0")/.."
+
+missing=()
+need() { missing+=("$@"); }
+have_jar() { [ -f "/usr/share/java/$1" ]; }
+
+want_zookeeper=yes
+if [ "$purpose" = demo ] && [ -n "${ZK_CONNECT:-}" ]; then want_zookeeper=no; fi
+
+if [ "$want_zookeeper" = yes ]; then
+  command -v java >/dev/null 2>&1 || need default-jre-headless
+  if [ -z "${ZOOKEEPER_HOME:-}" ] && ! have_jar zookeeper.jar; then need zookeeper; fi
+  have_jar slf4j-simple.jar || need libslf4j-java
+fi
+case "$purpose" in
+  test|bench)
+    command -v javac >/dev/null 2>&1 || need default-jdk-headless
+    for pkg in recipes framework client discovery; do
+      have_jar "curator-${pkg/discovery/x-discovery}.jar" || need "libcurator-${pkg}-java"
+    done
+    have_jar slf4j-nop.jar || need libslf4j-java
+    ;;
+esac
+if [ "$purpose" = test ]; then
+  [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import kazoo' >/dev/null 2>&1 || need python3 python3-kazoo
+  [ -x /usr/bin/chromium ] || need chromium
+  command -v docker-compose >/dev/null 2>&1 || need docker-compose
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  # shellcheck disable=SC2207
+  packages=($(printf '%s\n' "${missing[@]}" | sort -u))
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "zk-cookbook needs: ${packages[*]} (Debian/Ubuntu package names)." >&2
+    echo "Install the equivalents for your system, or set ZK_CONNECT=host:port to use an existing ZooKeeper for the demo." >&2
+    exit 1
+  fi
+  if [ "$(id -u)" -eq 0 ]; then sudo=(); elif sudo -n true >/dev/null 2>&1; then sudo=(sudo); else
+    echo "zk-cookbook needs these system packages: ${packages[*]}" >&2
+    echo "Install them with:  sudo apt-get update && sudo apt-get install -y ${packages[*]}" >&2
+    echo "(or, for the demo, set ZK_CONNECT=host:port to use an existing ZooKeeper)" >&2
+    exit 1
+  fi
+  echo "Installing system packages: ${packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+
+# npm packages: install when missing or when the lock file changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
