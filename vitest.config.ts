@@ -12,7 +12,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/**/*.unit.test.ts', 'examples/**/*.unit.test.ts', 'bench/**/*.unit.test.ts'],
+          include: [
+            'shared/**/*.unit.test.ts',
+            'examples/**/*.unit.test.ts',
+            'bench/**/*.unit.test.ts',
+            'compose/**/*.unit.test.ts',
+          ],
         },
       },
       {
