@@ -1,0 +1,17 @@
+import type { ShellCommand } from '../command.ts';
+import { formatStat } from '../format.ts';
+import { pathArgument, wantsWatch, watchOptions } from './arguments.ts';
+
+export const get: ShellCommand = {
+  name: 'get',
+  usage: '[-s] [-w] path',
+  options: { s: 'flag', w: 'flag' },
+  minArgs: 1,
+  async run(context) {
+    const path = pathArgument(context);
+    const watch = wantsWatch(context, 'get path [watch]', 'get [-s] [-w] path');
+    const { data, stat } = await context.client().getData(path, watchOptions(context, watch));
+    context.output.out(data.toString('utf8'));
+    if (context.options.has('s')) for (const line of formatStat(stat)) context.output.out(line);
+  },
+};
