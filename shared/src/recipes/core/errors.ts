@@ -4,7 +4,15 @@
  * waiting too long, being cancelled, misuse, and data it cannot read.
  */
 export type RecipeErrorCode =
-  'TIMEOUT' | 'ABORTED' | 'NOT_HELD' | 'CLOSED' | 'BAD_ARGUMENT' | 'CORRUPT_DATA' | 'LOST';
+  | 'TIMEOUT'
+  | 'ABORTED'
+  | 'NOT_HELD'
+  | 'CLOSED'
+  | 'BAD_ARGUMENT'
+  | 'CORRUPT_DATA'
+  | 'LOST'
+  /** take/remove on an empty queue */
+  | 'EMPTY';
 
 export class RecipeError extends Error {
   override name = 'RecipeError';

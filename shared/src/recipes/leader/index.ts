@@ -1,0 +1,18 @@
+export {
+  LeaderLatch,
+  LATCH_LOCK_NAME,
+  type LeadershipConnectionPolicy,
+  type LeaderLatchEvents,
+  type LeaderLatchOptions,
+  type LeaderLatchState,
+  type Participant,
+  type WaitOptions,
+} from './leader-latch.ts';
+export {
+  LeaderSelector,
+  SELECTOR_LOCK_NAME,
+  type LeaderSelectorEvents,
+  type LeaderSelectorOptions,
+  type LeaderSelectorState,
+  type TakeLeadership,
+} from './leader-selector.ts';
