@@ -403,3 +403,22 @@ describe('session and server information', () => {
     expect(await client.whoAmI()).toEqual([{ scheme: 'ip', user: '127.0.0.1' }]);
   });
 });
+
+describe('removeWatches', () => {
+  it('tells a watcher once per event type even when it was registered under several kinds', async () => {
+    const client = await zk.connect();
+    await client.create('/dedupe');
+    const events: WatchedEvent[] = [];
+    const watch = (event: WatchedEvent): void => {
+      events.push(event);
+    };
+    await client.getData('/dedupe', { watch });
+    await client.exists('/dedupe', { watch });
+    await client.getChildren('/dedupe', { watch });
+    await client.removeWatches('/dedupe', 'any');
+    expect(events.sort((a, b) => a.type.localeCompare(b.type))).toEqual([
+      { type: 'childWatchRemoved', path: '/dedupe' },
+      { type: 'dataWatchRemoved', path: '/dedupe' },
+    ]);
+  });
+});

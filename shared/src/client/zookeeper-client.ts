@@ -587,6 +587,9 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
         } else if (!options.local) throw error;
       }
     }
+    // A watcher registered under two kinds that map to one event (data and exist, persistent and
+    // recursive) hears about its removal once, as with the Java client.
+    const told = new Map<string, Set<Watcher>>();
     for (const kind of matching) {
       const removed = registry.remove(
         kind,
@@ -599,7 +602,13 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
           : kind === 'data' || kind === 'exist'
             ? 'dataWatchRemoved'
             : 'persistentWatchRemoved';
-      for (const watcher of removed) this.session.deliver(watcher, { type: eventType, path });
+      const toldOfThis = told.get(eventType) ?? new Set<Watcher>();
+      told.set(eventType, toldOfThis);
+      for (const watcher of removed) {
+        if (toldOfThis.has(watcher)) continue;
+        toldOfThis.add(watcher);
+        this.session.deliver(watcher, { type: eventType, path });
+      }
     }
   }
 
