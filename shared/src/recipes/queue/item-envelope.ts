@@ -64,7 +64,8 @@ export function decodeEnvelope(bytes: Uint8Array): Buffer[] {
     if (offset >= envelope.length) throw new CorruptEnvelopeError('no terminator', offset);
     const marker = envelope[offset]!;
     if (marker === TERMINATOR) return items;
-    if (marker !== ITEM_MARKER) throw new CorruptEnvelopeError(`unknown marker 0x${marker.toString(16)}`, offset);
+    if (marker !== ITEM_MARKER)
+      throw new CorruptEnvelopeError(`unknown marker 0x${marker.toString(16)}`, offset);
     if (offset + 5 > envelope.length) throw new CorruptEnvelopeError('item length cut off', offset + 1);
     const length = envelope.readInt32BE(offset + 1);
     const start = offset + 5;
