@@ -1,0 +1,117 @@
+/**
+ * What the client suite and its child processes agree on: the workloads, the arguments a child
+ * takes and the JSON line it prints. bench/java/ClientBench.java follows the same contract, so both
+ * clients run exactly the same requests.
+ */
+
+export type Contender = 'ts' | 'java';
+
+export type ClientWorkload = 'creates' | 'reads' | 'latency';
+
+export interface WorkloadSize {
+  /** timed requests */
+  count: number;
+  /** untimed requests first, in the same process, so both runtimes have compiled their hot paths */
+  warmup: number;
+}
+
+/** The shape used by the earlier evaluation of Node.js ZooKeeper clients (its section 3, throughput). */
+export const WORKLOAD_SIZES: Record<ClientWorkload, WorkloadSize> = {
+  // all issued at once, each a 100-byte persistent node under a parent created for the run
+  creates: { count: 5_000, warmup: 1_000 },
+  // all issued at once, alternating getData and exists over the children of one parent
+  reads: { count: 20_000, warmup: 2_000 },
+  // one getData after another, each awaited: the round trip, not the pipeline
+  latency: { count: 2_000, warmup: 500 },
+};
+
+export const PAYLOAD_BYTES = 100;
+
+/** How many nodes the reads cycle over (each holds PAYLOAD_BYTES). */
+export const READ_NODES = 100;
+
+export interface RunArguments {
+  workload: ClientWorkload;
+  /** pinned to one server, so both clients hit the same follower */
+  connect: string;
+  /** creates: the fresh parent (created by the child); reads: the parent of the nodes; latency: the node */
+  path: string;
+  count: number;
+  warmup: number;
+  payloadBytes: number;
+}
+
+/** What every child prints as its last line of output. */
+export interface ClientRunResult {
+  contender: Contender;
+  /** "zk-cookbook 0.1.0", "3.8.0-…" */
+  clientVersion: string;
+  workload: ClientWorkload;
+  ops: number;
+  elapsedMs: number;
+  /** process CPU time (all threads) over the timed part */
+  cpuMs: number;
+  /** peak resident set size of the child process */
+  maxRssMb: number;
+  /** latency only: every timed round trip, in µs */
+  latenciesUs?: number[];
+}
+
+export interface HeapSample {
+  fired: number;
+  heapUsedMb: number;
+  rssMb: number;
+}
+
+/** What watch-heap.ts prints. */
+export interface WatchHeapResult {
+  watches: number;
+  batch: number;
+  /** after forced GC: at the start, every quarter of the watches, at the end */
+  samples: HeapSample[];
+  /** the watching client's registrations left at the end: every fired watch must be gone */
+  watchCount: number;
+  elapsedMs: number;
+}
+
+/** The heap workload: TypeScript only, as the Java client's memory is not what is in question. */
+export const WATCH_HEAP_SIZE = { watches: 100_000, batch: 1_000 };
+
+/** argv of a child: workload connect path count warmup payloadBytes */
+export function formatRunArguments(run: RunArguments): string[] {
+  return [
+    run.workload,
+    run.connect,
+    run.path,
+    String(run.count),
+    String(run.warmup),
+    String(run.payloadBytes),
+  ];
+}
+
+export function parseRunArguments(argv: readonly string[]): RunArguments {
+  const [workload, connect, path, count, warmup, payloadBytes] = argv;
+  if (!isWorkload(workload) || !connect || !path || argv.length !== 6) {
+    throw new Error(
+      `usage: <creates|reads|latency> <connect> <path> <count> <warmup> <payloadBytes>, got: ${argv.join(' ')}`,
+    );
+  }
+  return {
+    workload,
+    connect,
+    path,
+    count: wholeNumber(count, 'count'),
+    warmup: wholeNumber(warmup, 'warmup'),
+    payloadBytes: wholeNumber(payloadBytes, 'payloadBytes'),
+  };
+}
+
+function isWorkload(value: string | undefined): value is ClientWorkload {
+  return value === 'creates' || value === 'reads' || value === 'latency';
+}
+
+function wholeNumber(text: string | undefined, name: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${text}"`);
+  return value;
+}

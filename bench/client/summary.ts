@@ -1,0 +1,108 @@
+import type { ComparisonRow } from '../lib/comparison-table.ts';
+import { formatNumber } from '../lib/comparison-table.ts';
+import { mean, percentile, spread } from '../lib/stats.ts';
+import type { ClientRunResult, ClientWorkload, Contender, WatchHeapResult } from './protocol.ts';
+
+/** Our goals against the Java client: as fast, and round trips at most 10 % slower. */
+export const THROUGHPUT_RATIO_GOAL = 1.0;
+export const LATENCY_RATIO_GOAL = 1.1;
+export const HEAP_GROWTH_GOAL_MB = 10;
+
+/**
+ * The comparison table of the client suite, from every run of both contenders: each row is the
+ * median over runs (one number per run) and its range, TypeScript against Java.
+ */
+export function clientComparisonRows(
+  runs: readonly ClientRunResult[],
+  heap?: WatchHeapResult,
+): ComparisonRow[] {
+  const row = (
+    metric: string,
+    workload: ClientWorkload,
+    better: ComparisonRow['better'],
+    perRun: (run: ClientRunResult) => number,
+    ratioGoal?: number,
+  ): ComparisonRow => ({
+    metric,
+    subject: spreadOf(runs, 'ts', workload, perRun),
+    baseline: spreadOf(runs, 'java', workload, perRun),
+    better,
+    ...(ratioGoal !== undefined && { ratioGoal }),
+  });
+  const rows: ComparisonRow[] = [
+    row('creates/s (pipelined)', 'creates', 'higher', opsPerSecond, THROUGHPUT_RATIO_GOAL),
+    row('reads/s (pipelined)', 'reads', 'higher', opsPerSecond, THROUGHPUT_RATIO_GOAL),
+    row('getData round trip mean µs', 'latency', 'lower', (run) => mean(latencies(run)), LATENCY_RATIO_GOAL),
+    row(
+      'getData round trip p50 µs',
+      'latency',
+      'lower',
+      (run) => percentile(latencies(run), 50),
+      LATENCY_RATIO_GOAL,
+    ),
+    row('getData round trip p99 µs', 'latency', 'lower', (run) => percentile(latencies(run), 99)),
+    row('client CPU µs per create', 'creates', 'lower', cpuMicrosPerOp),
+    row('client CPU µs per read', 'reads', 'lower', cpuMicrosPerOp),
+    row('client CPU µs per round trip', 'latency', 'lower', cpuMicrosPerOp),
+    row('peak RSS MB (reads)', 'reads', 'lower', (run) => run.maxRssMb),
+  ];
+  if (heap) {
+    const growth = heapGrowthMb(heap);
+    rows.push({
+      metric: `heap growth MB, ${heap.watches / 1000}k fired watches`,
+      subject: { median: growth, min: growth, max: growth },
+      better: 'lower',
+      valueGoal: HEAP_GROWTH_GOAL_MB,
+    });
+  }
+  return rows;
+}
+
+export function opsPerSecond(run: ClientRunResult): number {
+  return run.ops / (run.elapsedMs / 1000);
+}
+
+function cpuMicrosPerOp(run: ClientRunResult): number {
+  return (run.cpuMs * 1000) / run.ops;
+}
+
+function latencies(run: ClientRunResult): number[] {
+  if (!run.latenciesUs?.length) throw new Error(`${run.contender} latency run reported no latencies`);
+  return run.latenciesUs;
+}
+
+function spreadOf(
+  runs: readonly ClientRunResult[],
+  contender: Contender,
+  workload: ClientWorkload,
+  perRun: (run: ClientRunResult) => number,
+): ComparisonRow['subject'] {
+  const values = runs
+    .filter((run) => run.contender === contender && run.workload === workload)
+    .map(perRun)
+    .filter((value) => Number.isFinite(value) && value >= 0);
+  return values.length > 0 ? spread(values) : undefined;
+}
+
+/** From the first sample after warm-up to the last one. */
+export function heapGrowthMb(heap: WatchHeapResult): number {
+  const first = heap.samples[0];
+  const last = heap.samples[heap.samples.length - 1];
+  if (!first || !last) throw new Error('heap run reported no samples');
+  return last.heapUsedMb - first.heapUsedMb;
+}
+
+/** "heap after GC: 6.10 MB at 0 → 6.21 at 25k → … → 6.30 at 100k fired; watches left registered: 0" */
+export function formatHeapSamples(heap: WatchHeapResult): string {
+  const points = heap.samples
+    .map(
+      (sample) =>
+        `${formatNumber(sample.heapUsedMb)} at ${sample.fired >= 1000 ? `${sample.fired / 1000}k` : sample.fired}`,
+    )
+    .join(' → ');
+  const rss = heap.samples.map((sample) => formatNumber(sample.rssMb)).join(' → ');
+  return (
+    `heap used after GC (MB): ${points} fired; RSS ${rss} MB; ` +
+    `watches left registered: ${heap.watchCount} (must be 0)`
+  );
+}

@@ -1,0 +1,200 @@
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.zookeeper.AsyncCallback;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Version;
+import org.apache.zookeeper.Watcher.Event.KeeperState;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * The Java side of the client suite: one workload with the official client, in a fresh JVM, printing
+ * one JSON line. Arguments and output follow bench/client/protocol.ts, as ts-client-bench.ts does:
+ *
+ *   java ClientBench creates 127.0.0.1:2181 /bench/c1 5000 1000 100
+ *
+ * Pipelined workloads use the async API: every request is issued at once and a CountDownLatch waits
+ * for the last callback, the way a Java application would pipeline.
+ */
+public final class ClientBench {
+  private static final long WAIT_SECONDS = 120;
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 6) {
+      System.err.println("usage: ClientBench <creates|reads|latency> <connect> <path> <count> <warmup> <payloadBytes>");
+      System.exit(2);
+    }
+    String workload = args[0];
+    String connect = args[1];
+    String path = args[2];
+    int count = Integer.parseInt(args[3]);
+    int warmup = Integer.parseInt(args[4]);
+    int payloadBytes = Integer.parseInt(args[5]);
+
+    ZooKeeper zk = connect(connect);
+    try {
+      Timed timed;
+      switch (workload) {
+        case "creates": {
+          byte[] data = new byte[payloadBytes];
+          Arrays.fill(data, (byte) 'x');
+          zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+          pipelinedCreates(zk, path, "warmup-", warmup, data);
+          timed = measure(() -> pipelinedCreates(zk, path, "node-", count, data));
+          break;
+        }
+        case "reads": {
+          sync(zk, path);
+          List<String> paths = zk.getChildren(path, false).stream().map(name -> path + "/" + name).toList();
+          pipelinedReads(zk, paths, warmup);
+          timed = measure(() -> pipelinedReads(zk, paths, count));
+          break;
+        }
+        case "latency": {
+          sync(zk, path);
+          sequentialReads(zk, path, warmup);
+          double[][] latencies = new double[1][];
+          timed = measure(() -> latencies[0] = sequentialReads(zk, path, count));
+          timed.latenciesUs = latencies[0];
+          break;
+        }
+        default:
+          throw new IllegalArgumentException("unknown workload " + workload);
+      }
+      System.out.println(toJson(workload, count, timed));
+    } finally {
+      zk.close();
+    }
+  }
+
+  private static ZooKeeper connect(String connect) throws Exception {
+    CountDownLatch connected = new CountDownLatch(1);
+    // 30 s session, as the TypeScript client asks for by default
+    ZooKeeper zk = new ZooKeeper(connect, 30_000, event -> {
+      if (event.getState() == KeeperState.SyncConnected) connected.countDown();
+    });
+    if (!connected.await(15, TimeUnit.SECONDS)) throw new IllegalStateException("not connected to " + connect + " within 15 s");
+    return zk;
+  }
+
+  private static void pipelinedCreates(ZooKeeper zk, String parent, String prefix, int count, byte[] data) throws Exception {
+    Outcome outcome = new Outcome(count);
+    AsyncCallback.StringCallback callback = (rc, path, ctx, name) -> outcome.complete(rc, path);
+    for (int i = 0; i < count; i++) {
+      zk.create(parent + "/" + prefix + i, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, callback, null);
+    }
+    outcome.await();
+  }
+
+  private static void pipelinedReads(ZooKeeper zk, List<String> paths, int count) throws Exception {
+    Outcome outcome = new Outcome(count);
+    AsyncCallback.DataCallback onData = (rc, path, ctx, data, stat) -> outcome.complete(rc, path);
+    AsyncCallback.StatCallback onStat = (rc, path, ctx, stat) -> outcome.complete(rc, path);
+    for (int i = 0; i < count; i++) {
+      String path = paths.get(i % paths.size());
+      if (i % 2 == 0) zk.getData(path, false, onData, null);
+      else zk.exists(path, false, onStat, null);
+    }
+    outcome.await();
+  }
+
+  /** The synchronous API: what "one call after another" looks like in Java. */
+  private static double[] sequentialReads(ZooKeeper zk, String path, int count) throws Exception {
+    double[] latenciesUs = new double[count];
+    for (int i = 0; i < count; i++) {
+      long start = System.nanoTime();
+      zk.getData(path, false, null);
+      latenciesUs[i] = (System.nanoTime() - start) / 1_000.0;
+    }
+    return latenciesUs;
+  }
+
+  private static void sync(ZooKeeper zk, String path) throws Exception {
+    Outcome outcome = new Outcome(1);
+    zk.sync(path, (rc, syncedPath, ctx) -> outcome.complete(rc, syncedPath), null);
+    outcome.await();
+  }
+
+  /** Counts callbacks down and keeps the first error, so a failed request fails the run. */
+  private static final class Outcome {
+    private final CountDownLatch remaining;
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+
+    Outcome(int count) {
+      remaining = new CountDownLatch(count);
+    }
+
+    void complete(int rc, String path) {
+      if (rc != 0) firstError.compareAndSet(null, KeeperException.create(KeeperException.Code.get(rc), path).getMessage());
+      remaining.countDown();
+    }
+
+    void await() throws Exception {
+      if (!remaining.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(remaining.getCount() + " requests unanswered after " + WAIT_SECONDS + " s");
+      }
+      if (firstError.get() != null) throw new IllegalStateException(firstError.get());
+    }
+  }
+
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  private static final class Timed {
+    double elapsedMs;
+    double cpuMs;
+    double[] latenciesUs;
+  }
+
+  private static Timed measure(Work work) throws Exception {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuBefore = os.getProcessCpuTime();
+    long start = System.nanoTime();
+    work.run();
+    Timed timed = new Timed();
+    timed.elapsedMs = (System.nanoTime() - start) / 1e6;
+    timed.cpuMs = (os.getProcessCpuTime() - cpuBefore) / 1e6;
+    return timed;
+  }
+
+  /** Peak resident set size (VmHWM) in MB, from Linux's /proc; -1 elsewhere. */
+  private static double maxRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    } catch (Exception unavailable) {
+      // not Linux: the report shows no memory figure for Java
+    }
+    return -1;
+  }
+
+  private static String toJson(String workload, int ops, Timed timed) {
+    StringBuilder json = new StringBuilder()
+        .append("{\"contender\":\"java\"")
+        .append(",\"clientVersion\":\"").append(Version.getFullVersion().replace("\"", "'")).append('"')
+        .append(",\"workload\":\"").append(workload).append('"')
+        .append(",\"ops\":").append(ops)
+        .append(",\"elapsedMs\":").append(timed.elapsedMs)
+        .append(",\"cpuMs\":").append(timed.cpuMs)
+        .append(",\"maxRssMb\":").append(maxRssMb());
+    if (timed.latenciesUs != null) {
+      json.append(",\"latenciesUs\":[");
+      for (int i = 0; i < timed.latenciesUs.length; i++) {
+        if (i > 0) json.append(',');
+        json.append(Math.round(timed.latenciesUs[i] * 10) / 10.0);
+      }
+      json.append(']');
+    }
+    return json.append('}').toString();
+  }
+}
