@@ -31,11 +31,11 @@ export class DistributedDelayQueue<T = Buffer> {
   }
 
   /** Adds an item that consumers take no earlier than `delayUntilEpochMs` (0 or the past: now). */
-  put(item: T, delayUntilEpochMs: number, options?: PutOptions): Promise<PutResult> {
+  async put(item: T, delayUntilEpochMs: number, options?: PutOptions): Promise<PutResult> {
     return this.core.put(delayPrefix(delayUntilEpochMs), [item], options);
   }
 
-  putMulti(items: readonly T[], delayUntilEpochMs: number, options?: PutOptions): Promise<PutResult> {
+  async putMulti(items: readonly T[], delayUntilEpochMs: number, options?: PutOptions): Promise<PutResult> {
     return this.core.put(delayPrefix(delayUntilEpochMs), items, options);
   }
 

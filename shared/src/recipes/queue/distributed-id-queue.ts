@@ -31,11 +31,11 @@ export class DistributedIdQueue<T = Buffer> {
     return this.core.path;
   }
 
-  put(item: T, id: string, options?: PutOptions): Promise<PutResult> {
+  async put(item: T, id: string, options?: PutOptions): Promise<PutResult> {
     return this.core.put(idPrefix(id), [item], options);
   }
 
-  putMulti(items: readonly T[], id: string, options?: PutOptions): Promise<PutResult> {
+  async putMulti(items: readonly T[], id: string, options?: PutOptions): Promise<PutResult> {
     return this.core.put(idPrefix(id), items, options);
   }
 

@@ -40,12 +40,12 @@ export class DistributedPriorityQueue<T = Buffer> {
   }
 
   /** Adds an item; lower `priority` (a 32-bit integer) is taken sooner. */
-  put(item: T, priority: number, options?: PutOptions): Promise<PutResult> {
+  async put(item: T, priority: number, options?: PutOptions): Promise<PutResult> {
     return this.core.put(priorityPrefix(priority), [item], options);
   }
 
   /** Adds several items as one node with one priority. */
-  putMulti(items: readonly T[], priority: number, options?: PutOptions): Promise<PutResult> {
+  async putMulti(items: readonly T[], priority: number, options?: PutOptions): Promise<PutResult> {
     return this.core.put(priorityPrefix(priority), items, options);
   }
 
