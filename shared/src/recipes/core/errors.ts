@@ -12,7 +12,9 @@ export type RecipeErrorCode =
   | 'CORRUPT_DATA'
   | 'LOST'
   /** take/remove on an empty queue */
-  | 'EMPTY';
+  | 'EMPTY'
+  /** a write was sent but its reply was lost, and reading back cannot tell whether it was applied */
+  | 'UNKNOWN_OUTCOME';
 
 export class RecipeError extends Error {
   override name = 'RecipeError';
