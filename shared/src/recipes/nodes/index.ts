@@ -1,0 +1,1 @@
+export { PersistentNode, type PersistentNodeOptions, type PersistentNodeEvents } from './persistent-node.ts';
