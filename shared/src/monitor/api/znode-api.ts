@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { joinPath, type ZooKeeperClient } from '../../client/index.ts';
+import { parseRequest, znodePath } from '../../http/index.ts';
+import { aclView, dataView, statView } from '../znode-view.ts';
+
+const treeQuery = z.object({
+  path: znodePath.default('/'),
+  limit: z.coerce.number().int().min(1).max(1_000).default(200),
+});
+
+const nodeQuery = z.object({ path: znodePath });
+
+/**
+ * The znode browser's reads, through the monitor's own session:
+ * - `GET /api/tree?path=/a&limit=200`: the node's Stat and its children (sorted, each with Stat);
+ * - `GET /api/node?path=/a`: data (text / JSON / hex), Stat and ACL.
+ * A missing node is a 404 with code NONODE (from the error middleware), a bad path a 400.
+ */
+export function znodeRouter(client: ZooKeeperClient): Router {
+  const router = Router();
+
+  router.get('/api/tree', async (request, response) => {
+    const { query } = parseRequest(request, { query: treeQuery });
+    const { children, stat } = await client.getChildren(query.path);
+    const names = children.sort().slice(0, query.limit);
+    // One pipelined exists() per child; a child deleted in between simply drops out of the list.
+    const stats = await Promise.all(names.map((name) => client.exists(joinPath(query.path, name))));
+    response.set('Cache-Control', 'no-store').json({
+      path: query.path,
+      stat: statView(stat),
+      children: names.flatMap((name, index) => {
+        const childStat = stats[index];
+        return childStat ? [{ name, path: joinPath(query.path, name), stat: statView(childStat) }] : [];
+      }),
+      truncated: children.length > names.length,
+    });
+  });
+
+  router.get('/api/node', async (request, response) => {
+    const { query } = parseRequest(request, { query: nodeQuery });
+    const [{ data, stat }, { acl }] = await Promise.all([
+      client.getData(query.path),
+      client.getACL(query.path),
+    ]);
+    response.set('Cache-Control', 'no-store').json({
+      path: query.path,
+      stat: statView(stat),
+      acl: aclView(acl),
+      data: dataView(data),
+    });
+  });
+
+  return router;
+}

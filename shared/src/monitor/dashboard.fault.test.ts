@@ -1,0 +1,191 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZooKeeperClient } from '../client/index.ts';
+import { eventually, useDedicatedEnsemble } from '../testing/index.ts';
+import { startMonitor, type MonitorService, type PolledMember } from './index.ts';
+
+// The dashboard in headless Chromium (Debian's, nothing downloaded) against an ensemble of its own:
+// three voters and an observer, with a short tick so that elections take well under a second.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+// UPDATE_SCREENSHOTS=1 refreshes the picture in the docs; otherwise it goes to a temporary file.
+const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('../../../docs/images/dashboard.png', import.meta.url))
+  : join(tmpdir(), `zk-cookbook-dashboard-${process.pid}.png`);
+
+const dedicated = useDedicatedEnsemble({ servers: 3, observers: 1, tickTimeMs: 200 });
+
+describe('the monitoring dashboard in a browser', () => {
+  let monitor: MonitorService;
+  let client: ZooKeeperClient;
+  let userDataDir: string;
+  let browser: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const row = (id: number | string) => page.locator(`[data-testid="member-row"][data-member-id="${id}"]`);
+  const rowsIn = (mode: string) => page.locator(`[data-testid="member-row"][data-mode="${mode}"]`);
+  const ensembleJson = async (): Promise<PolledMember[]> =>
+    ((await (await fetch(`${monitor.url}/api/ensemble`)).json()) as { members: PolledMember[] }).members;
+
+  beforeAll(async () => {
+    monitor = await startMonitor({
+      localEnsemble: dedicated.ensemble,
+      pollIntervalMs: 500,
+      fourLetterTimeoutMs: 1_000,
+      logger: pino({ level: 'silent' }),
+    });
+    client = await ZooKeeperClient.connect(dedicated.ensemble.connectString);
+    userDataDir = mkdtempSync(join(tmpdir(), 'zk-cookbook-chromium-'));
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${monitor.url}/`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await client?.close();
+    await monitor?.close();
+  });
+
+  it('shows the four members: exactly one leader, one observer, two followers', async () => {
+    await eventually(
+      async () => {
+        expect(await page.getByTestId('member-row').count()).toBe(4);
+        expect(await rowsIn('leader').count()).toBe(1);
+        expect(await rowsIn('observer').count()).toBe(1);
+        expect(await rowsIn('follower').count()).toBe(2);
+      },
+      { timeoutMs: 15_000 },
+    );
+    const leaderId = await rowsIn('leader').getAttribute('data-member-id');
+    expect(await page.getByTestId('summary-leader').getAttribute('data-leader-id')).toBe(leaderId);
+    expect(await rowsIn('observer').getAttribute('data-member-id')).toBe('4');
+    await expect(row(1).getByTestId('member-zxid').textContent()).resolves.toMatch(/^0x[0-9a-f]+$/);
+    expect(await page.getByTestId('actions-head').isVisible()).toBe(true);
+  });
+
+  it('shows a paused member as unresponsive while the others keep being polled', async () => {
+    await row(4).locator('[data-action="pause"]').click();
+    await page.locator('[data-testid="member-row"][data-member-id="4"][data-mode="unresponsive"]').waitFor();
+    expect(await row(4).getAttribute('data-process')).toBe('paused');
+    expect(await row(4).locator('[data-action="resume"]').isEnabled()).toBe(true);
+
+    // The hung member's poll waits for its timeout; the other members' rows keep moving meanwhile.
+    const before = (await ensembleJson()).find((member) => member.id === 1)!.polledAt;
+    await eventually(async () => {
+      const members = await ensembleJson();
+      expect(members.find((member) => member.id === 4)?.mode).toBe('unresponsive');
+      expect(members.find((member) => member.id === 1)!.polledAt > before).toBe(true);
+    });
+
+    await row(4).locator('[data-action="resume"]').click();
+    await page.locator('[data-testid="member-row"][data-member-id="4"][data-mode="observer"]').waitFor();
+  });
+
+  it('browses to a znode and shows its data as JSON, text and hex, with Stat and ACL', async () => {
+    await client.create('/shop');
+    await client.create('/shop/config', JSON.stringify({ currency: 'EUR', retries: 3 }));
+    await client.create('/shop/orders');
+    await client.create('/shop/orders/order-', 'pending', { mode: 'persistentSequential' });
+
+    // The list shows what was there when it loaded; the "/" breadcrumb reloads it.
+    await page.getByTestId('crumb').first().click();
+    await page.getByTestId('tree-children').locator('[data-path="/shop"]').click();
+    await page.getByTestId('tree-children').locator('[data-path="/shop/config"]').click();
+    await page
+      .getByTestId('node-path')
+      .filter({ hasText: /^\/shop\/config$/ })
+      .waitFor();
+    await page.getByTestId('node-data').filter({ hasText: '"currency": "EUR"' }).waitFor();
+    expect(await page.getByTestId('node-format-json').getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('[data-testid="node-stat"] [data-field="version"]').textContent()).toBe('0');
+    expect(await page.locator('[data-testid="node-stat"] [data-field="dataLength"]').textContent()).toBe(
+      '30',
+    );
+    expect(await page.locator('[data-testid="node-stat"] [data-field="czxid"]').textContent()).toMatch(/^0x/);
+    expect(await page.getByTestId('node-acl').locator('tbody').textContent()).toBe('worldanyonecdrwa');
+    // A leaf lists its siblings, itself highlighted.
+    expect(
+      await page.locator('[data-testid="tree-child"][aria-current="true"]').getAttribute('data-path'),
+    ).toBe('/shop/config');
+
+    await page.getByTestId('node-format-hex').click();
+    await page.getByTestId('node-data').filter({ hasText: '00000000  7b 22 63 75' }).waitFor();
+    await page.getByTestId('node-format-text').click();
+    expect(await page.getByTestId('node-data').textContent()).toBe('{"currency":"EUR","retries":3}');
+  });
+
+  it('streams live events for a chosen path and refreshes the node shown', async () => {
+    await page.getByTestId('event-path-input').fill('/shop');
+    await page.getByTestId('event-watch').click();
+    await page.locator('[data-testid="event-status"][data-state="live"]').waitFor();
+
+    await client.setData('/shop/config', JSON.stringify({ currency: 'EUR', retries: 5 }));
+    const created = await client.create('/shop/orders/order-', 'paid', { mode: 'persistentSequential' });
+    await page
+      .locator('[data-testid="event-item"][data-type="dataChanged"][data-path="/shop/config"]')
+      .waitFor();
+    await page.locator(`[data-testid="event-item"][data-type="created"][data-path="${created}"]`).waitFor();
+    await page
+      .locator('[data-testid="node-stat"] [data-field="version"]')
+      .filter({ hasText: /^1$/ })
+      .waitFor();
+  });
+
+  it('elects a new leader after the leader is killed from the dashboard, and restarts it', async () => {
+    const oldLeader = (await rowsIn('leader').getAttribute('data-member-id'))!;
+    await row(oldLeader).locator('[data-action="kill"]').click();
+    await page
+      .locator(`[data-testid="member-row"][data-member-id="${oldLeader}"][data-mode="down"]`)
+      .waitFor();
+    await page
+      .locator(`[data-testid="member-row"][data-mode="leader"]:not([data-member-id="${oldLeader}"])`)
+      .waitFor({ timeout: 30_000 });
+    await eventually(async () => {
+      const summaryLeader = await page.getByTestId('summary-leader').getAttribute('data-leader-id');
+      expect(summaryLeader).not.toBe('');
+      expect(summaryLeader).not.toBe(oldLeader);
+    });
+    expect(await page.getByTestId('action-status').textContent()).toBe(`Server ${oldLeader} killed.`);
+
+    // For the picture: the node as pretty JSON, and the observer back in sync with the new leader.
+    await page.getByTestId('node-format-json').click();
+    await rowsIn('observer').waitFor({ timeout: 30_000 });
+    // The monitor's own session, perhaps on the killed member, moves to a live one.
+    await page
+      .getByTestId('session-state')
+      .filter({ hasText: /^connected to / })
+      .waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: SCREENSHOT });
+    expect(readFileSync(SCREENSHOT).subarray(1, 4).toString()).toBe('PNG');
+
+    await row(oldLeader).locator('[data-action="restart"]').click();
+    await page
+      .locator(`[data-testid="member-row"][data-member-id="${oldLeader}"][data-mode="follower"]`)
+      .waitFor({ timeout: 60_000 });
+    expect(pageErrors).toEqual([]);
+  });
+});
