@@ -19,7 +19,7 @@ import type { Args, NodePeer } from './node-peer.ts';
  *
  * Latch: latchCreate {client,name,path,id?,connectionPolicy?} latchStart latchClose {notifyLeader?}
  *   → {closingAt, closedAt}, latchHasLeadership, latchAwait {timeoutMs} → bool, latchParticipants,
- *   latchLeader, latchOurPath, and latchLeadLoop (below).
+ *   latchLeader, latchOurPath, and latchLeadLoop / latchStopLoop (below).
  * Selector: selectorCreate {client,name,path,id?,autoRequeue?,holdMs?,connectionPolicy?,
  *   resourcePath?,writeIntervalMs?} (holdMs < 0: hold until selectorRelease or the lease ends; with
  *   resourcePath the leader writes the guarded resource while it leads), selectorStart,
@@ -84,6 +84,9 @@ export async function handle(action: string, args: Args, peer: NodePeer): Promis
       return peer.object<LeaderLatch>(name).ourPath ?? null;
     case 'latchLeadLoop':
       return leadLoop(args, peer);
+    case 'latchStopLoop':
+      peer.object<AbortController>(`leadLoop:${String(args.holder)}`).abort();
+      return true;
 
     case 'selectorCreate':
       peer.objects.set(name, new RecordingSelector(peer, name, args));
@@ -128,22 +131,28 @@ export async function handle(action: string, args: Args, peer: NodePeer): Promis
  * a latch participant that, whenever it leads, writes the guarded resource with its fencing token
  * `writesPerTerm` times and then steps down (lease.release(): it rejoins at the back), so that
  * leadership keeps moving. Each term is reported as a "term" event; faults end terms early and the
- * loop carries on. Returns the number of terms; the latch is closed at the end.
+ * loop carries on. It runs for `durationMs` or until latchStopLoop {holder}; returns the number of
+ * terms; the latch is closed at the end.
  */
 async function leadLoop(args: Args, peer: NodePeer): Promise<number> {
   const client = peer.client(args);
   const holder = String(args.holder);
   const latch = new LeaderLatch(client, String(args.path), { id: holder });
   const until = Date.now() + Number(args.durationMs);
+  const stop = new AbortController();
+  peer.objects.set(`leadLoop:${holder}`, stop);
   await latch.start();
   let terms = 0;
   try {
-    while (Date.now() < until) {
+    while (Date.now() < until && !stop.signal.aborted) {
       let lease: Lease;
       try {
-        lease = await latch.waitForLeadership({ timeoutMs: Math.max(1, until - Date.now()) });
+        lease = await latch.waitForLeadership({
+          timeoutMs: Math.max(1, until - Date.now()),
+          signal: stop.signal,
+        });
       } catch (error) {
-        if (isRecipeError(error, 'TIMEOUT')) break;
+        if (isRecipeError(error, 'TIMEOUT', 'ABORTED')) break;
         throw error;
       }
       terms++;
