@@ -10,7 +10,12 @@ import { createProgram } from './program.ts';
 describe('the zk-cookbook program', () => {
   it('registers every file in commands/', async () => {
     const program = await createProgram();
-    expect(program.commands.map((command) => command.name()).sort()).toEqual(['ensemble', 'status']);
+    expect(program.commands.map((command) => command.name()).sort()).toEqual([
+      'ensemble',
+      'monitor',
+      'shell',
+      'status',
+    ]);
   });
 
   it('parses the ensemble options into numbers', async () => {

@@ -637,7 +637,7 @@ export class Session extends EventEmitter<SessionEvents> {
       case SpecialXid.ping:
         return;
       case SpecialXid.notification:
-        this.onNotification(body);
+        this.onNotification(body, header.zxid);
         return;
       case SpecialXid.auth:
         this.onAuthReply(header.err);
@@ -665,12 +665,14 @@ export class Session extends EventEmitter<SessionEvents> {
     this.settle(request, undefined, result);
   }
 
-  private onNotification(body: JuteReader): void {
+  private onNotification(body: JuteReader, zxid: bigint): void {
     const raw = readWatcherEvent(body);
     const type = eventTypeFromCode(raw.type);
     if (!type || type === 'none') return;
     const watchers = this.watches.take(type, raw.path);
     const event: WatchedEvent = { type, path: this.options.chroot.fromServer(raw.path) };
+    // Servers from 3.9 put the zxid of the change in the notification's header; 3.8 sends -1.
+    if (zxid > 0n) event.zxid = zxid;
     this.emit('notification', event);
     for (const watcher of watchers) this.callWatcher(watcher, event);
   }

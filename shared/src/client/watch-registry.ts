@@ -13,6 +13,8 @@ export interface WatchedEvent {
    * client was closed ("closed"). Every one-shot and persistent watcher receives it exactly once.
    */
   state?: 'expired' | 'closed';
+  /** the zxid of the change, when the server sends it (3.9+) */
+  zxid?: bigint;
 }
 
 export type Watcher = (event: WatchedEvent) => void;

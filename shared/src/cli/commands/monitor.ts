@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { LocalEnsemble } from '../../ensemble/index.ts';
-import { untilShutdownSignal } from '../../http/index.ts';
-import { startMonitor } from '../../monitor/index.ts';
+import type { LocalEnsemble } from '../../ensemble/index.ts';
 import { integerOption } from '../integer-option.ts';
 
 interface MonitorCommandOptions {
@@ -39,6 +37,12 @@ export function register(program: Command): void {
         );
       }
 
+      // Loaded when the command runs, so `zk-cookbook --help` and other commands do not pay for express.
+      const [{ LocalEnsemble }, { untilShutdownSignal }, { startMonitor }] = await Promise.all([
+        import('../../ensemble/index.ts'),
+        import('../../http/index.ts'),
+        import('../../monitor/index.ts'),
+      ]);
       let ensemble: LocalEnsemble | undefined;
       if (options.local) {
         const shape = `${options.servers} server(s)${options.observers ? ` + ${options.observers} observer(s)` : ''}`;

@@ -2,7 +2,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { integerOption } from '../integer-option.ts';
-import { runShell } from '../../shell/index.ts';
 
 interface ShellCliOptions {
   server?: string;
@@ -41,6 +40,7 @@ export function register(program: Command): void {
     .action(async (words: string[], options: ShellCliOptions) => {
       const { command, zkCliFlags } = takeZkCliFlags(words);
       const historyFile = process.env.ZK_COOKBOOK_HISTORY ?? join(homedir(), '.zk-cookbook_history');
+      const { runShell } = await import('../../shell/index.ts');
       process.exitCode = await runShell({
         connectString: zkCliFlags.server ?? options.server ?? process.env.ZK_CONNECT ?? '127.0.0.1:2181',
         command,

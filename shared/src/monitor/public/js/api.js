@@ -1,4 +1,3 @@
-/* global window -- browser globals; the lint config knows only Node */
 // The monitor's JSON API. Failures arrive as { error: { code, message, details } } with a 4xx/5xx.
 
 export class ApiError extends Error {

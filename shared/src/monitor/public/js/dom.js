@@ -1,4 +1,3 @@
-/* global document -- browser globals; the lint config knows only Node */
 // A tiny element builder. Text always goes in through textContent, never innerHTML: znode names and
 // data are arbitrary bytes, and the page must not run what a node happens to contain.
 

@@ -1,4 +1,3 @@
-/* global EventSource -- browser globals; the lint config knows only Node */
 // The live event feed: an EventSource on /api/events?path=..., newest event first.
 import { apiUrl } from './api.js';
 import { byTestId, el } from './dom.js';

@@ -1,4 +1,3 @@
-/* global document -- browser globals; the lint config knows only Node */
 // Entry point of the dashboard: three independent views on one page.
 import { startEnsembleView } from './ensemble-view.js';
 import { startEventFeed } from './event-feed.js';

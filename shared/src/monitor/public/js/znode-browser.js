@@ -1,4 +1,3 @@
-/* global window -- browser globals; the lint config knows only Node */
 // The znode browser: the children of the current node on the left (its siblings when it is a leaf),
 // its data, Stat and ACL in the middle. The current path lives in the URL hash (#node=/a/b), so a
 // view can be bookmarked and Back works.
