@@ -93,11 +93,19 @@ export class DistributedAtomicNumber<T, Input = T> {
     return this.update((current) => this.codec.add(current, amount), options);
   }
 
-  /** Sets `newValue` only if the current value is `expected`: a single round, no retries. */
-  async compareAndSet(expected: Input, newValue: Input, options: AtomicCallOptions = {}): Promise<AtomicResult<T>> {
+  /**
+   * Sets `newValue` only if the current value is `expected`: a single round, no retries. The read
+   * follows a sync, so a write another client completed before this call is never missed (a plain
+   * read may be served by a server that has not applied it yet).
+   */
+  async compareAndSet(
+    expected: Input,
+    newValue: Input,
+    options: AtomicCallOptions = {},
+  ): Promise<AtomicResult<T>> {
     const expectedValue = this.codec.validate(expected, 'expected', this.recipe, this.path);
     const next = this.codec.validate(newValue, 'newValue', this.recipe, this.path);
-    return this.update((current) => (current === expectedValue ? next : undefined), options, 1);
+    return this.update((current) => (current === expectedValue ? next : undefined), options, 1, true);
   }
 
   /** Sets `newValue` with compare-and-set, retrying lost races within the retry policy. */
@@ -155,11 +163,12 @@ export class DistributedAtomicNumber<T, Input = T> {
     make: (current: T) => T | undefined,
     options: AtomicCallOptions,
     maxAttempts = this.maxAttempts,
+    syncFirst = false,
   ): Promise<AtomicResult<T>> {
     const deadline = this.deadline(options);
     try {
       for (let attempts = 1; ; attempts++) {
-        const current = await this.read(deadline.signal);
+        const current = await this.read(deadline.signal, syncFirst);
         const next = make(current.value);
         if (next === undefined) {
           return {
@@ -200,9 +209,23 @@ export class DistributedAtomicNumber<T, Input = T> {
     }
   }
 
-  private async read(signal: AbortSignal): Promise<{ value: T; expected: Expected; stat: Stat | null }> {
+  /**
+   * The value and version now. A stale read (from a server behind the leader) is harmless in a retry
+   * loop — the versioned write fails and the next round reads again — but a single round can sync.
+   */
+  private async read(
+    signal: AbortSignal,
+    syncFirst = false,
+  ): Promise<{ value: T; expected: Expected; stat: Stat | null }> {
     try {
-      const { data, stat } = await retryIdempotent(this.client, () => this.client.getData(this.path), signal);
+      const { data, stat } = await retryIdempotent(
+        this.client,
+        async () => {
+          if (syncFirst) await this.client.sync(this.path);
+          return this.client.getData(this.path);
+        },
+        signal,
+      );
       const value = this.codec.decode(data, this.recipe, this.path);
       return { value, expected: { version: stat.version }, stat };
     } catch (error) {
