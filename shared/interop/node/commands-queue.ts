@@ -178,7 +178,7 @@ function work(peer: NodePeer, args: Args): boolean {
     lockPath: String(args.lockPath),
   });
   let attempt = 0;
-  const handler: QueueHandler<string> = async (item, context) => {
+  const handler: QueueHandler<string> = async (item) => {
     const session = client.sessionId.toString(16);
     const effect = `${consumerName} ${session}`;
     if (mode === 'exactly-once') {
@@ -186,7 +186,8 @@ function work(peer: NodePeer, args: Args): boolean {
       return [op.create(`${effectsPath}/${item}-`, effect, { mode: 'persistentSequential' })];
     }
     // One effect node per processing attempt: a fixed name, so resending the create after a lost
-    // reply cannot apply the effect twice.
+    // reply cannot apply the effect twice. Like any external side effect, it goes ahead even if the
+    // claim is lost meanwhile (context.signal is not consulted): that is what at-least-once allows.
     const effectPath = `${effectsPath}/${item}-${consumerName}-${session}-${++attempt}`;
     for (;;) {
       try {
@@ -194,8 +195,8 @@ function work(peer: NodePeer, args: Args): boolean {
         break;
       } catch (error) {
         if (isZooKeeperError(error, 'NODEEXISTS')) break;
-        if (!isConnectionLossClass(error)) throw error;
-        await waitForConnection(client, context.signal);
+        if (!isConnectionLossClass(error) && !isZooKeeperError(error, 'SESSIONEXPIRED')) throw error;
+        await waitForConnection(client, new AbortController().signal);
       }
     }
     await new Promise((resolve) => setTimeout(resolve, processMs));

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startCuratorPeer, useZooKeeper, type JsonLinePeer } from '../../testing/index.ts';
+import {
+  eventually,
+  startCuratorPeer,
+  startNodePeer,
+  useZooKeeper,
+  type JsonLinePeer,
+} from '../../testing/index.ts';
 import { DistributedDelayQueue } from './distributed-delay-queue.ts';
 import { DistributedIdQueue } from './distributed-id-queue.ts';
 import { DistributedPriorityQueue } from './distributed-priority-queue.ts';
@@ -181,5 +187,27 @@ describe('SimpleDistributedQueue and Curator SimpleDistributedQueue', () => {
     await curator.call('queue.simpleOffer', { path: '/iq/simple', item: 'raw' });
     const [name] = await ours.itemNames();
     expect((await client.getData(`/iq/simple/${name}`)).data.toString()).toBe('raw');
+  });
+});
+
+describe('benchmark commands (queue.produce / queue.consume) on both peers', () => {
+  it('put and take the same number of items and report elapsed milliseconds', async () => {
+    const node = await startNodePeer('queue-bench');
+    try {
+      await node.call('client.open', { connect: zk.connectString });
+      for (const [peer, path] of [
+        [curator, '/iq/bench-curator'],
+        [node, '/iq/bench-node'],
+      ] as const) {
+        const produced = await peer.call<number>('queue.produce', { path, count: 50, size: 32 });
+        expect(await new DistributedQueue(await zk.connect(), path).size()).toBe(50);
+        const consumed = await peer.call<number>('queue.consume', { path, count: 50, timeoutMs: 20_000 });
+        expect(produced).toBeGreaterThan(0);
+        expect(consumed).toBeGreaterThan(0);
+        expect(await new DistributedQueue(await zk.connect(), path).size()).toBe(0);
+      }
+    } finally {
+      await node.close();
+    }
   });
 });
