@@ -11,7 +11,7 @@ beforeAll(async () => {
   curator = await startCuratorPeer();
   for (const name of ['j1', 'j2'])
     await curator.call('client.open', { client: name, connect: zk.connectString });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await curator?.close();

@@ -22,7 +22,7 @@ beforeAll(async () => {
   [curator, kazoo] = await Promise.all([startCuratorPeer(), startKazooPeer()]);
   await curator.call('client.open', { connect: zk.connectString });
   await kazoo.call('client.open', { connect: zk.connectString });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all([curator?.close(), kazoo?.close()]);

@@ -9,7 +9,7 @@ let curator: JsonLinePeer;
 beforeAll(async () => {
   curator = await startCuratorPeer();
   await curator.call('client.open', { connect: zk.connectString });
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await curator?.close();
