@@ -213,7 +213,7 @@ export class QueueConsumer<T> extends EventEmitter<QueueConsumerEvents> {
       await this.core.ensureNodes(this.stopSignal);
       while (!this.stopSignal.aborted && this.handledCount < this.limit) {
         // Suspended: claim nothing new until the session is known to be alive.
-        await waitForConnection(this.client, this.stopSignal);
+        await this.waitForReadWriteConnection();
         await this.round();
       }
       return this.summary();
@@ -228,6 +228,24 @@ export class QueueConsumer<T> extends EventEmitter<QueueConsumerEvents> {
             path ? this.client.removeWatches(path, 'children', { watcher, local: true }) : undefined,
         ),
       );
+    }
+  }
+
+  /** Connected to a server that takes writes: a read-only server could not take a single item. */
+  private async waitForReadWriteConnection(): Promise<void> {
+    while (this.client.state !== 'connected') {
+      if (this.client.state === 'readOnly') {
+        await this.client
+          .waitForState(['connected', 'suspended', 'lost', 'closed'], {
+            timeoutMs: 60_000,
+            signal: this.stopSignal,
+          })
+          .catch((error: unknown) => {
+            if (this.stopSignal.aborted) throw error;
+          });
+      } else {
+        await waitForConnection(this.client, this.stopSignal);
+      }
     }
   }
 
@@ -309,15 +327,15 @@ export class QueueConsumer<T> extends EventEmitter<QueueConsumerEvents> {
         new Promise((resolve) => timers.push(setTimeout(resolve, Math.max(0, nextDueAt - Date.now())))),
       );
     }
-    const stopped = new Promise<void>((resolve) => {
-      if (this.stopSignal.aborted) resolve();
-      this.stopSignal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    waits.push(stopped);
+    let onStop: () => void = () => {};
+    waits.push(new Promise<void>((resolve) => (onStop = resolve)));
+    if (this.stopSignal.aborted) onStop();
+    this.stopSignal.addEventListener('abort', onStop, { once: true });
     try {
       await Promise.race(waits);
     } finally {
       for (const timer of timers) clearTimeout(timer);
+      this.stopSignal.removeEventListener('abort', onStop);
     }
   }
 
@@ -337,21 +355,27 @@ export class QueueConsumer<T> extends EventEmitter<QueueConsumerEvents> {
     }
   }
 
-  /** at-most-once: the item leaves the queue before it is processed. */
+  /**
+   * at-most-once: the item leaves the queue before it is processed. The read and the delete are
+   * sent together: ZooKeeper serves one session's requests in order, so the read sees the item as
+   * it was just before our delete, and only the consumer whose delete succeeds processes it.
+   */
   private async takeThenProcess(name: string): Promise<ItemOutcome> {
     const itemPath = joinPath(this.core.path, name);
-    let data: Buffer;
-    try {
-      const read = await this.client.getData(itemPath);
-      data = read.data;
-      await this.client.delete(itemPath, { version: read.stat.version });
-    } catch (error) {
-      if (isZooKeeperError(error, 'NONODE', 'BADVERSION')) return 'taken';
+    const [read, deleted] = await Promise.allSettled([
+      this.client.getData(itemPath),
+      this.client.delete(itemPath),
+    ]);
+    if (deleted.status === 'rejected') {
+      const error: unknown = deleted.reason;
+      if (isZooKeeperError(error, 'NONODE')) return 'taken';
       // A delete whose reply was lost may have removed the item: at most once means not processing
       // it, since another consumer may have taken it instead.
       if (isConnectionLossClass(error) || isZooKeeperError(error, 'SESSIONEXPIRED')) return 'abandoned';
       throw error;
     }
+    if (read.status === 'rejected') throw read.reason;
+    const data = read.value.data;
     const items = this.decode(name, data);
     if (!items) return 'handled';
     const context = this.contextFor(name, undefined);
@@ -384,15 +408,9 @@ export class QueueConsumer<T> extends EventEmitter<QueueConsumerEvents> {
       claim = await this.claim(name, itemPath, read);
       if (typeof claim === 'string') return claim;
     } else {
-      // Claim first, then read (as Curator does): read first, and the item could be processed and
-      // its claim released by another consumer before ours is created — we would process it again.
-      claim = await this.claim(name, itemPath);
-      if (typeof claim === 'string') return claim;
-      read = await this.readItem(itemPath);
-      if (typeof read === 'string') {
-        await deleteWhileSessionLives(this.client, claim.path, claim.sessionId);
-        return read;
-      }
+      const claimed = await this.claimAndRead(name, itemPath);
+      if (typeof claimed === 'string') return claimed;
+      ({ claim, read } = claimed);
     }
     try {
       const items = this.decode(name, read.data);
@@ -434,26 +452,64 @@ export class QueueConsumer<T> extends EventEmitter<QueueConsumerEvents> {
   }
 
   /**
-   * Creates the ephemeral claim `<lockPath>/<item>`. Exactly-once also rewrites the item with its
-   * own bytes in the same transaction, expecting the version just read: the new version is this
-   * claim's fence, and the write's zxid its fencing token.
+   * at-least-once: creates the ephemeral claim `<lockPath>/<item>`, then reads the item — sent
+   * together, served in that order. Claim first, then read, as Curator does: read before claiming,
+   * and another consumer could process the item and release its claim in between, and we would
+   * process it a second time.
+   */
+  private async claimAndRead(
+    name: string,
+    itemPath: string,
+  ): Promise<{ claim: Claim; read: { data: Buffer; version: number } } | ItemOutcome> {
+    const claimPath = joinPath(this.core.lockPath!, name);
+    const sessionId = this.client.sessionId;
+    for (;;) {
+      const [claimed, read] = await Promise.allSettled([
+        this.client.create(claimPath, localAddress(), { mode: 'ephemeral' }),
+        this.client.getData(itemPath),
+      ]);
+      if (claimed.status === 'rejected') {
+        const error: unknown = claimed.reason;
+        if (isZooKeeperError(error, 'NODEEXISTS')) return 'taken';
+        if (isZooKeeperError(error, 'NONODE')) {
+          await this.core.ensureNodes(this.stopSignal); // the claims directory was removed
+          continue;
+        }
+        if (isConnectionLossClass(error) || isZooKeeperError(error, 'SESSIONEXPIRED')) {
+          void this.releaseIfOurs(claimPath, sessionId);
+          return 'abandoned';
+        }
+        throw error;
+      }
+      const claim: Claim = { path: claimPath, sessionId };
+      if (read.status === 'fulfilled') {
+        return { claim, read: { data: read.value.data, version: read.value.stat.version } };
+      }
+      await deleteWhileSessionLives(this.client, claimPath, sessionId);
+      const error: unknown = read.reason;
+      if (isZooKeeperError(error, 'NONODE')) return 'gone';
+      if (isConnectionLossClass(error) || isZooKeeperError(error, 'SESSIONEXPIRED')) return 'abandoned';
+      throw error;
+    }
+  }
+
+  /**
+   * exactly-once: creates the ephemeral claim `<lockPath>/<item>` and rewrites the item with its own
+   * bytes in one transaction, expecting the version just read: the new version is this claim's
+   * fence, and the write's zxid its fencing token.
    */
   private async claim(
     name: string,
     itemPath: string,
-    read?: { data: Buffer; version: number },
+    read: { data: Buffer; version: number },
   ): Promise<Claim | 'taken' | 'gone' | 'abandoned'> {
     const claimPath = joinPath(this.core.lockPath!, name);
     const sessionId = this.client.sessionId;
     for (;;) {
       try {
-        if (this.mode === 'at-least-once') {
-          await this.client.create(claimPath, localAddress(), { mode: 'ephemeral' });
-          return { path: claimPath, sessionId };
-        }
         const results = await this.client.multi([
           op.create(claimPath, localAddress(), { mode: 'ephemeral' }),
-          op.setData(itemPath, read!.data, read!.version),
+          op.setData(itemPath, read.data, read.version),
         ]);
         const written = results[1];
         if (written?.type !== 'setData') throw new Error('multi returned no setData result');
