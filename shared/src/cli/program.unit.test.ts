@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,12 +10,12 @@ import { createProgram } from './program.ts';
 describe('the zk-cookbook program', () => {
   it('registers every file in commands/', async () => {
     const program = await createProgram();
-    expect(program.commands.map((command) => command.name()).sort()).toEqual([
-      'ensemble',
-      'monitor',
-      'shell',
-      'status',
-    ]);
+    const files = readdirSync(new URL('./commands/', import.meta.url))
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => name.replace(/\.ts$/, ''))
+      .sort();
+    expect(files).toEqual(expect.arrayContaining(['demo', 'ensemble', 'monitor', 'shell', 'status']));
+    expect(program.commands.map((command) => command.name()).sort()).toEqual(files);
   });
 
   it('parses the ensemble options into numbers', async () => {
