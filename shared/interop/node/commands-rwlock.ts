@@ -6,27 +6,39 @@ import type { Args, NodePeer } from './node-peer.ts';
  * holdLoop: take the read or write lock (cycling through `kinds`), write the activity node
  * `writesPerHold` times, release — repeatedly until `durationMs` has passed. Each hold is reported as
  * a "hold" event with its kind, the zxids of its writes (which place the hold in ZooKeeper's total
- * order) and how it ended; faults end a hold early and the loop carries on.
+ * order) and how it ended; faults end a hold early and the loop carries on. "stop" ends the loops
+ * on a path early.
  */
+/** One stop switch per lock path: "stop" ends every holdLoop on that path (a hold in progress finishes). */
+const stops = new Map<string, AbortController>();
+
+function stopSwitch(path: string): AbortController {
+  let controller = stops.get(path);
+  if (!controller) stops.set(path, (controller = new AbortController()));
+  return controller;
+}
+
 export async function handle(action: string, args: Args, peer: NodePeer): Promise<unknown> {
-  const client = peer.client(args);
   switch (action) {
     case 'holdLoop': {
+      const client = peer.client(args);
       const holder = String(args.holder);
       const lock = new ReadWriteLock(client, String(args.path), { id: holder });
       const kinds = (args.kinds as LockKind[] | undefined) ?? ['write'];
       const activityPath = String(args.activityPath);
       const until = Date.now() + Number(args.durationMs);
+      const stop = stopSwitch(String(args.path)).signal;
       let holds = 0;
-      while (Date.now() < until) {
+      while (Date.now() < until && !stop.aborted) {
         const kind = kinds[holds % kinds.length]!;
         let lease;
         try {
           lease = await lock[kind === 'read' ? 'readLock' : 'writeLock'].acquire({
             timeoutMs: Math.max(1, until - Date.now()),
+            signal: stop,
           });
         } catch (error) {
-          if (isRecipeError(error, 'TIMEOUT')) break;
+          if (isRecipeError(error, 'TIMEOUT', 'ABORTED')) break;
           await new Promise((resolve) => setTimeout(resolve, 50));
           continue;
         }
@@ -47,6 +59,9 @@ export async function handle(action: string, args: Args, peer: NodePeer): Promis
       }
       return holds;
     }
+    case 'stop':
+      stopSwitch(String(args.path)).abort();
+      return true;
     default:
       throw new Error(`unknown rwlock action ${action}`);
   }

@@ -6,23 +6,34 @@ import type { Args, NodePeer } from './node-peer.ts';
  * holdLoop: acquire a lease, write the activity node `writesPerHold` times, release — repeatedly until
  * `durationMs` has passed. Each hold is reported as a "hold" event with its fencing token, the zxids
  * of its writes (which place the hold in ZooKeeper's total order) and how it ended; faults (lost
- * leases, connection loss) end a hold early and the loop carries on.
+ * leases, connection loss) end a hold early and the loop carries on. "stop" ends the loops on a path
+ * early.
  */
+/** One stop switch per lock path: "stop" ends every holdLoop on that path (a hold in progress finishes). */
+const stops = new Map<string, AbortController>();
+
+function stopSwitch(path: string): AbortController {
+  let controller = stops.get(path);
+  if (!controller) stops.set(path, (controller = new AbortController()));
+  return controller;
+}
+
 export async function handle(action: string, args: Args, peer: NodePeer): Promise<unknown> {
-  const client = peer.client(args);
   switch (action) {
     case 'holdLoop': {
+      const client = peer.client(args);
       const holder = String(args.holder);
       const semaphore = new Semaphore(client, String(args.path), Number(args.maxLeases), { id: holder });
       const activityPath = String(args.activityPath);
       const until = Date.now() + Number(args.durationMs);
+      const stop = stopSwitch(String(args.path)).signal;
       let holds = 0;
-      while (Date.now() < until) {
+      while (Date.now() < until && !stop.aborted) {
         let lease;
         try {
-          lease = await semaphore.acquire({ timeoutMs: Math.max(1, until - Date.now()) });
+          lease = await semaphore.acquire({ timeoutMs: Math.max(1, until - Date.now()), signal: stop });
         } catch (error) {
-          if (isRecipeError(error, 'TIMEOUT')) break;
+          if (isRecipeError(error, 'TIMEOUT', 'ABORTED')) break;
           await new Promise((resolve) => setTimeout(resolve, 50));
           continue;
         }
@@ -49,6 +60,9 @@ export async function handle(action: string, args: Args, peer: NodePeer): Promis
       }
       return holds;
     }
+    case 'stop':
+      stopSwitch(String(args.path)).abort();
+      return true;
     default:
       throw new Error(`unknown semaphore action ${action}`);
   }

@@ -48,6 +48,7 @@ describe('ReadWriteLock safety', () => {
 
     const holds: Hold[] = [];
     const contenders = new Map<string, { peer: JsonLinePeer; client: string }>();
+    // One peer at a time: starting several at once on a loaded 2-core machine can outlast their start timeout.
     for (const p of [1, 2]) {
       const peer = await startNodePeer(`node-${p}`);
       peers.push(peer);
@@ -62,7 +63,7 @@ describe('ReadWriteLock safety', () => {
     const loops = [...contenders].map(([holder, { peer, client }]) =>
       peer.call<number>(
         'rwlock.holdLoop',
-        { client, holder, path, ...ROLES[client], activityPath, durationMs: 20_000, writesPerHold: 3 },
+        { client, holder, path, ...ROLES[client], activityPath, durationMs: 60_000, writesPerHold: 3 },
         { actor: client, timeoutMs: 90_000 },
       ),
     );
@@ -121,6 +122,8 @@ describe('ReadWriteLock safety', () => {
     await progress(15);
     const expiredReader = await expireHolderOf('read');
     await progress(15);
+    // Enough: end the loops now rather than after their full duration.
+    await Promise.all(peers.map((peer) => peer.call('rwlock.stop', { path })));
 
     const perContender = await Promise.all(loops);
     await admin.close();

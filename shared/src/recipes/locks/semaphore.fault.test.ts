@@ -57,14 +57,14 @@ describe('Semaphore safety', () => {
 
     const holds: Hold[] = [];
     const contenders = new Map<string, { peer: JsonLinePeer; client: string }>();
+    // One peer at a time: starting several at once on a loaded 2-core machine can outlast their start timeout.
     for (const p of [1, 2, 3]) {
       const peer = await startNodePeer(`node-${p}`);
       peers.push(peer);
       peer.on('event', (event) => {
         if (event.event === 'hold') holds.push(event.data as unknown as Hold);
       });
-      for (const c of [1, 2]) {
-        const client = `c${c}`;
+      for (const client of [1, 2].map((c) => `c${c}`)) {
         await peer.call('client.open', { client, connect: ensemble.connectString, sessionTimeoutMs: 4000 });
         contenders.set(`p${p}-${client}`, { peer, client });
       }
@@ -78,7 +78,7 @@ describe('Semaphore safety', () => {
           path,
           maxLeases: MAX_LEASES,
           activityPath,
-          durationMs: 25_000,
+          durationMs: 60_000,
           writesPerHold: 3,
           holdMs: 10,
         },
@@ -127,6 +127,8 @@ describe('Semaphore safety', () => {
       connectedServer: victim.server,
     });
     await progress(10);
+    // Enough: end the loops now rather than after their full duration.
+    await Promise.all(peers.map((peer) => peer.call('semaphore.stop', { path })));
 
     const perContender = await Promise.all(loops);
     await admin.close();
