@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WatchedEvent, ZooKeeperClient } from '../../client/index.ts';
-import { deleteRecursive, parseConnectString } from '../../client/index.ts';
+import { READ_ACL_UNSAFE, deleteRecursive, parseConnectString } from '../../client/index.ts';
 import { expireSession } from '../../ensemble/index.ts';
 import { StateRecorder, TcpProxy, eventually, useZooKeeper } from '../../testing/index.ts';
 import { sleep } from '../core/deadline.ts';
@@ -285,6 +285,12 @@ describe('LeaderLatch', () => {
     await closing;
     await expect(latch.waitForLeadership()).rejects.toMatchObject({ code: 'CLOSED' });
     await expect(latch.start()).rejects.toMatchObject({ code: 'BAD_ARGUMENT', message: /closed/ });
+
+    // A path it may not create nodes under: start() fails with the cause, and the latch closes.
+    await client.create('/election/read-only', '', { acl: READ_ACL_UNSAFE });
+    const refused = new LeaderLatch(client, '/election/read-only');
+    await expect(refused.start()).rejects.toMatchObject({ code: 'NOAUTH' });
+    expect(refused.state).toBe('closed');
 
     // Closing a latch that never started is harmless.
     await new LeaderLatch(client, '/election/never').close();

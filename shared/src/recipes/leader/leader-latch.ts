@@ -112,6 +112,7 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
   /** set by lease.release(): the loop deletes our node, then rejoins */
   private stepDown: StepDownRequest[] = [];
   private joined: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  private hasJoined = false;
   private readonly data: Buffer;
   private readonly policy: LeadershipConnectionPolicy;
 
@@ -159,8 +160,9 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
 
   /**
    * Joins the election. Resolves once our node is in line (leadership may follow at any time:
-   * listen for "isLeader" or call waitForLeadership). A latch starts once; it cannot restart
-   * after close().
+   * listen for "isLeader" or call waitForLeadership); waits for a connection if there is none.
+   * Rejects, and closes the latch, if the node cannot be created for a reason retrying cannot fix
+   * (e.g. NOAUTH). A latch starts once; it cannot restart after close().
    */
   async start(): Promise<void> {
     if (this.stateValue !== 'latent') {
@@ -273,7 +275,19 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
         failures = 0;
       } catch (error) {
         if (this.lifetime.signal.aborted) break;
-        if (step.signal.aborted || isConnectionTrouble(error)) continue; // look again once connected
+        if (step.signal.aborted) continue;
+        if (isConnectionTrouble(error)) {
+          // Look again once connected; a server that throttles or times out while the connection
+          // stays up must not make this loop spin.
+          if (this.client.state === 'connected') await sleep(50, this.lifetime.signal).catch(() => {});
+          continue;
+        }
+        if (!this.hasJoined) {
+          // Could not even get in line (e.g. NOAUTH on the latch path): start() fails with the cause.
+          this.joined?.reject(error);
+          void this.shutdown(false);
+          break;
+        }
         failures++;
         if (this.listenerCount('error') > 0) this.emit('error', error);
         await sleep(Math.min(100 * 2 ** failures, 5000), this.lifetime.signal).catch(() => {});
@@ -302,6 +316,7 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
         return;
       }
       this.node = node;
+      this.hasJoined = true;
       this.joined?.resolve();
     }
 

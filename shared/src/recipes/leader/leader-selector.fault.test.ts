@@ -93,8 +93,14 @@ describe('LeaderSelector safety', () => {
         await leading(term);
       }
     };
+    /** How long after each fault the callback was interrupted, and the next term began. */
+    const timings: Record<string, { interruptedMs: number; takeoverMs: number }> = {};
     /** The term running at the fault is interrupted, and someone else takes over with a newer token. */
-    const interruptedAndTakenOver = async (victim: TermEvent): Promise<TermEvent> => {
+    const interruptedAndTakenOver = async (
+      fault: string,
+      victim: TermEvent,
+      faultAt: number,
+    ): Promise<TermEvent> => {
       const end = await eventually(
         () => {
           expect(ended(victim)).toBeDefined();
@@ -104,6 +110,7 @@ describe('LeaderSelector safety', () => {
       );
       const successor = await leading(victim);
       expect(successor.name).not.toBe(victim.name);
+      timings[fault] = { interruptedMs: end.at - faultAt, takeoverMs: successor.at - faultAt };
       return end;
     };
 
@@ -112,12 +119,13 @@ describe('LeaderSelector safety', () => {
     // 1. The leader's session is expired: its callback's signal aborts, someone else leads.
     const expired = await leading();
     const expiredSession = await sessionOf(expired.name);
+    let faultAt = Date.now();
     await ensemble.expireSession({
       sessionId: BigInt(`0x${expiredSession.sessionId}`),
       sessionPassword: Buffer.from(expiredSession.password, 'base64'),
       connectedServer: expiredSession.server,
     });
-    const afterExpiry = await interruptedAndTakenOver(expired);
+    const afterExpiry = await interruptedAndTakenOver('expiry', expired, faultAt);
     expect(afterExpiry.interrupted).toBe(true);
     expect(['suspended', 'lost']).toContain(afterExpiry.endReason);
     await rotate(3);
@@ -126,8 +134,9 @@ describe('LeaderSelector safety', () => {
     const stalled = await leading();
     const { server } = await sessionOf(stalled.name);
     const pausedMember = ensemble.members.find((member) => member.address === server)!;
+    faultAt = Date.now();
     await ensemble.pause(pausedMember.id);
-    const afterPause = await interruptedAndTakenOver(stalled);
+    const afterPause = await interruptedAndTakenOver('pause', stalled, faultAt);
     await ensemble.resume(pausedMember.id);
     await ensemble.waitForQuorum();
     expect(afterPause.interrupted).toBe(true);
@@ -171,7 +180,7 @@ describe('LeaderSelector safety', () => {
       `selector safety: ${terms.length} terms, ${outcomes.length} guarded writes, ${terms.filter((t) => t.interrupted).length} interrupted (${terms
         .filter((t) => t.interrupted)
         .map((t) => t.endReason)
-        .join(', ')})`,
+        .join(', ')}); after each fault (ms) ${JSON.stringify(timings)}`,
     );
   });
 });
