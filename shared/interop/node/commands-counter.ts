@@ -4,15 +4,21 @@ import { isRecipeError } from '../../src/recipes/core/errors.ts';
 import type { Args, NodePeer } from './node-peer.ts';
 
 /**
- * incrementLoop {client, path, kind: "sharedCount" | "atomicLong", durationMs, callTimeoutMs?}:
- * increments by one, one call after another, until `durationMs` has passed, and accounts for every
- * call honestly:
+ * incrementLoop {client, path, kind: "sharedCount" | "atomicLong", durationMs, callTimeoutMs?, label?}:
+ * increments by one, one call after another, until `durationMs` has passed or `counter.stop {label}`
+ * is called (from another actor), and accounts for every call honestly:
  * - confirmed: the increment was applied (the call returned)
  * - unknown:   UNKNOWN_OUTCOME — its reply was lost and it may or may not have been applied
  * - failed:    the call gave up before anything was written (TIMEOUT) or failed otherwise
  * The safety test checks that the counter ends within [confirmed, confirmed + unknown].
  */
+const stopped = new Set<string>();
+
 export async function handle(action: string, args: Args, peer: NodePeer): Promise<unknown> {
+  if (action === 'stop') {
+    stopped.add(String(args.label));
+    return true;
+  }
   const client = peer.client(args);
   switch (action) {
     case 'incrementLoop': {
@@ -34,7 +40,8 @@ export async function handle(action: string, args: Args, peer: NodePeer): Promis
       }
       const tally = { confirmed: 0, unknown: 0, failed: 0, errors: [] as string[] };
       const until = Date.now() + Number(args.durationMs);
-      while (Date.now() < until) {
+      const label = args.label === undefined ? undefined : String(args.label);
+      while (Date.now() < until && !(label !== undefined && stopped.has(label))) {
         try {
           await increment();
           tally.confirmed++;

@@ -6,15 +6,22 @@ import type { Args, NodePeer } from './node-peer.ts';
  * ID generation loops, for the safety tests (collect every ID, check none repeats) and the benchmark
  * (IDs per second; the Curator counterpart is shared/interop/curator/NamingCommands.java).
  *
- *   naming.sequentialLoop {client, path, count? | durationMs?, concurrency?, collect?, callTimeoutMs?}
- *   naming.rangeLoop      {client, path, rangeSize?, count? | durationMs?, concurrency?, collect?, callTimeoutMs?}
+ *   naming.sequentialLoop {client, path, count? | durationMs?, concurrency?, collect?, callTimeoutMs?, label?}
+ *   naming.rangeLoop      {client, path, rangeSize?, count? | durationMs?, concurrency?, collect?, callTimeoutMs?, label?}
+ *   naming.stop           {label}   (from another actor: ends the loops started with this label)
  *
- * `concurrency` callers share one generator (default 1). The loop ends after `count` IDs in total or
- * when `durationMs` has passed. Returns { count, elapsedMs, failed, ids? (strings, when collect),
+ * `concurrency` callers share one generator (default 1). The loop ends after `count` IDs in total,
+ * when `durationMs` has passed, or when stopped. Returns { count, elapsedMs, failed, ids? (strings, when collect),
  * errors (first few), stats (range generator) }. A call that fails (e.g. its deadline passed during
  * a fault) is counted in `failed` and the loop carries on.
  */
+const stopped = new Set<string>();
+
 export async function handle(action: string, args: Args, peer: NodePeer): Promise<unknown> {
+  if (action === 'stop') {
+    stopped.add(String(args.label));
+    return true;
+  }
   const client = peer.client(args);
   const path = String(args.path);
   const callTimeoutMs = Number(args.callTimeoutMs ?? 10_000);
@@ -43,6 +50,7 @@ async function loop(
   const total = args.count === undefined ? Infinity : Number(args.count);
   const until = args.durationMs === undefined ? Infinity : Date.now() + Number(args.durationMs);
   const collect = args.collect === true;
+  const label = args.label === undefined ? undefined : String(args.label);
   const ids: string[] = [];
   const errors: string[] = [];
   let started = 0;
@@ -50,7 +58,7 @@ async function loop(
   let failed = 0;
   const begin = performance.now();
   const caller = async (): Promise<void> => {
-    while (started < total && Date.now() < until) {
+    while (started < total && Date.now() < until && !(label !== undefined && stopped.has(label))) {
       started++;
       try {
         const id = await nextId();
