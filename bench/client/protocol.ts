@@ -51,6 +51,8 @@ export interface ClientRunResult {
   elapsedMs: number;
   /** process CPU time (all threads) over the timed part */
   cpuMs: number;
+  /** time its threads were runnable but waited for a CPU over the timed part (Linux only) */
+  cpuWaitMs?: number;
   /** peak resident set size of the child process */
   maxRssMb: number;
   /** latency only: every timed round trip, in µs */

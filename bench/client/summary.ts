@@ -44,6 +44,9 @@ export function clientComparisonRows(
     row('client CPU µs per create', 'creates', 'lower', cpuMicrosPerOp),
     row('client CPU µs per read', 'reads', 'lower', cpuMicrosPerOp),
     row('client CPU µs per round trip', 'latency', 'lower', cpuMicrosPerOp),
+    row('waiting for a CPU µs per create', 'creates', 'lower', cpuWaitMicrosPerOp),
+    row('waiting for a CPU µs per read', 'reads', 'lower', cpuWaitMicrosPerOp),
+    row('waiting for a CPU µs per round trip', 'latency', 'lower', cpuWaitMicrosPerOp),
     row('peak RSS MB (reads)', 'reads', 'lower', (run) => run.maxRssMb),
   ];
   if (heap) {
@@ -64,6 +67,11 @@ export function opsPerSecond(run: ClientRunResult): number {
 
 function cpuMicrosPerOp(run: ClientRunResult): number {
   return (run.cpuMs * 1000) / run.ops;
+}
+
+/** NaN (left out of the row) where the platform does not tell. */
+function cpuWaitMicrosPerOp(run: ClientRunResult): number {
+  return run.cpuWaitMs === undefined ? Number.NaN : (run.cpuWaitMs * 1000) / run.ops;
 }
 
 function latencies(run: ClientRunResult): number[] {

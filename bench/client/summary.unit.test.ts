@@ -60,6 +60,14 @@ describe('clientComparisonRows', () => {
     expect(byMetric('reads/s').subject).toBeUndefined();
   });
 
+  it('leaves out CPU waits where the platform does not report them', () => {
+    expect(byMetric('waiting for a CPU µs per create').subject).toBeUndefined();
+    const withWaits = clientComparisonRows([run({ contender: 'ts', cpuWaitMs: 250 })]);
+    expect(withWaits.find((row) => row.metric === 'waiting for a CPU µs per create')?.subject?.median).toBe(
+      50,
+    );
+  });
+
   it('ends with the heap growth against its absolute goal', () => {
     const growth = rows[rows.length - 1]!;
     expect(growth.metric).toBe('heap growth MB, 100k fired watches');

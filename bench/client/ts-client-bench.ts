@@ -6,12 +6,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ZooKeeperClient } from '../../shared/src/client/index.ts';
+import { cpuWaitMs } from '../lib/cpu-wait.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import { parseRunArguments, type ClientRunResult, type RunArguments } from './protocol.ts';
 
 interface Timed {
   elapsedMs: number;
   cpuMs: number;
+  cpuWaitMs?: number;
   latenciesUs?: number[];
 }
 
@@ -63,11 +65,17 @@ async function runWorkload(client: ZooKeeperClient, run: RunArguments): Promise<
 
 async function measure(work: () => Promise<unknown>): Promise<Timed> {
   const cpuBefore = process.cpuUsage();
+  const waitBefore = cpuWaitMs();
   const start = performance.now();
   await work();
   const elapsedMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuBefore);
-  return { elapsedMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+  const waitAfter = cpuWaitMs();
+  return {
+    elapsedMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    ...(waitBefore !== undefined && waitAfter !== undefined && { cpuWaitMs: waitAfter - waitBefore }),
+  };
 }
 
 /** Every create issued before the first reply is read: the client's pipelining is what is measured. */

@@ -151,6 +151,7 @@ public final class ClientBench {
   private static final class Timed {
     double elapsedMs;
     double cpuMs;
+    double cpuWaitMs = -1;
     double[] latenciesUs;
   }
 
@@ -158,12 +159,32 @@ public final class ClientBench {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuBefore = os.getProcessCpuTime();
+    double waitBefore = cpuWaitMs();
     long start = System.nanoTime();
     work.run();
     Timed timed = new Timed();
     timed.elapsedMs = (System.nanoTime() - start) / 1e6;
     timed.cpuMs = (os.getProcessCpuTime() - cpuBefore) / 1e6;
+    double waitAfter = cpuWaitMs();
+    if (waitBefore >= 0 && waitAfter >= 0) timed.cpuWaitMs = waitAfter - waitBefore;
     return timed;
+  }
+
+  /** Time the threads were runnable but waited for a CPU, from Linux's schedstat (as bench/lib/cpu-wait.ts); -1 elsewhere. */
+  private static double cpuWaitMs() {
+    try (var threads = Files.list(Path.of("/proc/self/task"))) {
+      long waitedNs = 0;
+      for (Path thread : threads.toList()) {
+        try {
+          waitedNs += Long.parseLong(Files.readString(thread.resolve("schedstat")).trim().split(" ")[1]);
+        } catch (java.io.IOException exited) {
+          // a thread that ended between listing and reading: its wait is gone with it
+        }
+      }
+      return waitedNs / 1e6;
+    } catch (Exception unavailable) {
+      return -1;
+    }
   }
 
   /** Peak resident set size (VmHWM) in MB, from Linux's /proc; -1 elsewhere. */
@@ -186,6 +207,7 @@ public final class ClientBench {
         .append(",\"ops\":").append(ops)
         .append(",\"elapsedMs\":").append(timed.elapsedMs)
         .append(",\"cpuMs\":").append(timed.cpuMs)
+        .append(timed.cpuWaitMs >= 0 ? ",\"cpuWaitMs\":" + timed.cpuWaitMs : "")
         .append(",\"maxRssMb\":").append(maxRssMb());
     if (timed.latenciesUs != null) {
       json.append(",\"latenciesUs\":[");

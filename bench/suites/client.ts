@@ -281,7 +281,11 @@ function describeSizes(sizes: SuiteSizes): string {
 }
 
 function describeRun(result: ClientRunResult): string {
-  const cpu = `CPU ${((result.cpuMs * 1000) / result.ops).toFixed(0)} µs/op`;
+  const waited =
+    result.cpuWaitMs === undefined
+      ? ''
+      : `, waited for a CPU ${((result.cpuWaitMs * 1000) / result.ops).toFixed(0)}`;
+  const cpu = `CPU ${((result.cpuMs * 1000) / result.ops).toFixed(0)}${waited} µs/op`;
   if (result.latenciesUs?.length) {
     const samples = result.latenciesUs;
     return (
