@@ -254,7 +254,10 @@ class RecordingSelector {
           await sleep(Number(this.args.writeIntervalMs ?? 10), ends);
         }
       } else {
-        await Promise.race([released, new Promise((resolve) => ends.addEventListener('abort', resolve))]);
+        await Promise.race([
+          released,
+          new Promise((resolve) => ends.addEventListener('abort', resolve, { once: true })),
+        ]);
       }
     } catch {
       // the lease ended mid-write: the term is over

@@ -1,7 +1,6 @@
 export {
   LeaderLatch,
   LATCH_LOCK_NAME,
-  type LeadershipConnectionPolicy,
   type LeaderLatchEvents,
   type LeaderLatchOptions,
   type LeaderLatchState,

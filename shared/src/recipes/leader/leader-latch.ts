@@ -13,6 +13,7 @@ import { Deadline, sleep } from '../core/deadline.ts';
 import { RecipeError } from '../core/errors.ts';
 import { deleteGuaranteed } from '../core/guaranteed-delete.ts';
 import { Lease, type LeaseEndReason } from '../core/lease.ts';
+import { validateConnectionPolicy, type ConnectionPolicy } from '../core/lease-connection.ts';
 import { listContenders } from '../core/lock-internals.ts';
 import { waitForNodeChange } from '../core/node-change.ts';
 import { sortContenders } from '../core/sequence-order.ts';
@@ -21,23 +22,20 @@ import { sortContenders } from '../core/sequence-order.ts';
 export const LATCH_LOCK_NAME = 'latch-';
 const CONTENDER_NAMES = [LATCH_LOCK_NAME] as const;
 
-/**
- * When leadership ends because of the connection:
- * - "suspended" (default, Curator's Standard policy): at the first sign of trouble. While the
- *   connection is down the servers may expire the session and elect another participant before this
- *   client hears about it, so a leader that waited for "lost" could act alongside its successor.
- * - "lost" (Curator's Session policy): only when the session is gone. Leadership survives short
- *   disconnections, at the price of a window in which two participants both believe they lead; use
- *   it only when the resource checks fencing tokens.
- */
-export type LeadershipConnectionPolicy = 'suspended' | 'lost';
-
 export type LeaderLatchState = 'latent' | 'started' | 'closed';
 
 export interface LeaderLatchOptions {
   /** stored in our node as UTF-8 and reported by participants(); default "" (empty data, as Curator) */
   id?: string;
-  connectionPolicy?: LeadershipConnectionPolicy;
+  /**
+   * When leadership ends because of the connection: "suspended" (default, Curator's Standard
+   * policy) at the first sign of trouble — while the connection is down the servers may expire the
+   * session and elect another participant before this client hears about it; or only when the
+   * session is "lost" (Curator's Session policy), which keeps leadership through short blips but
+   * lets two participants believe they lead during a partition: use it only when the resource
+   * checks fencing tokens.
+   */
+  connectionPolicy?: ConnectionPolicy;
 }
 
 export interface WaitOptions {
@@ -88,7 +86,7 @@ export interface LeaderLatchEvents {
  * events only take leadership away (at once) and make the loop look again. No two checks ever run
  * side by side, so reconnect storms cannot interleave (CURATOR-504, -620, -644, -645, -653).
  *
- * Connection policy: on "suspended" leadership ends at once (see LeadershipConnectionPolicy). On
+ * Connection policy: on "suspended" leadership ends at once (see LeaderLatchOptions). On
  * "reconnected" the loop looks again: if our node still exists, belongs to this session and is
  * first, this latch leads again with the same fencing token — no other participant can have led in
  * between, because every node that sorted before ours was gone already and later nodes sort after
@@ -114,7 +112,7 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
   private joined: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   private hasJoined = false;
   private readonly data: Buffer;
-  private readonly policy: LeadershipConnectionPolicy;
+  private readonly policy: ConnectionPolicy;
 
   constructor(
     private readonly client: ZooKeeperClient,
@@ -128,15 +126,7 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
       throw new RecipeError('BAD_ARGUMENT', 'LeaderLatch', path, `id must be a string, got ${typeof id}`);
     }
     this.data = Buffer.from(id, 'utf8');
-    this.policy = options.connectionPolicy ?? 'suspended';
-    if (this.policy !== 'suspended' && this.policy !== 'lost') {
-      throw new RecipeError(
-        'BAD_ARGUMENT',
-        'LeaderLatch',
-        path,
-        `unknown connectionPolicy "${String(this.policy)}"`,
-      );
-    }
+    this.policy = validateConnectionPolicy('LeaderLatch', path, options.connectionPolicy);
   }
 
   get state(): LeaderLatchState {

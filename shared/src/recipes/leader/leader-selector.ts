@@ -1,14 +1,18 @@
 import { EventEmitter } from 'node:events';
 import type { ZooKeeperClient } from '../../client/index.ts';
 import { validatePath } from '../../client/index.ts';
-import { watchConnection } from '../core/connection.ts';
 import { Deadline, sleep } from '../core/deadline.ts';
 import { RecipeError } from '../core/errors.ts';
 import { deleteGuaranteed } from '../core/guaranteed-delete.ts';
 import { Lease, type LeaseEndReason } from '../core/lease.ts';
+import {
+  bindLeaseToConnection,
+  validateConnectionPolicy,
+  type ConnectionPolicy,
+} from '../core/lease-connection.ts';
 import { acquireLockNode, listContenders, standardDriver } from '../core/lock-internals.ts';
 import { localAddress } from '../core/local-address.ts';
-import type { LeadershipConnectionPolicy, Participant } from './leader-latch.ts';
+import type { Participant } from './leader-latch.ts';
 
 /** Curator's LeaderSelector is an InterProcessMutex: nodes are `_c_<uuid>-lock-<seq>`, as Mutex's. */
 export const SELECTOR_LOCK_NAME = 'lock-';
@@ -33,7 +37,7 @@ export interface LeaderSelectorOptions {
    * When a term ends because of the connection: "suspended" (default, as Curator's
    * LeaderSelectorListenerAdapter with the Standard policy) or only when the session is "lost".
    */
-  connectionPolicy?: LeadershipConnectionPolicy;
+  connectionPolicy?: ConnectionPolicy;
 }
 
 export interface LeaderSelectorEvents {
@@ -80,7 +84,7 @@ export class LeaderSelector extends EventEmitter<LeaderSelectorEvents> {
   private readonly lifetime = new AbortController();
   private closing: Promise<void> | undefined;
   private readonly driver = standardDriver(CONTENDER_NAMES, 1);
-  private readonly policy: LeadershipConnectionPolicy;
+  private readonly policy: ConnectionPolicy;
   readonly autoRequeue: boolean;
 
   constructor(
@@ -97,15 +101,7 @@ export class LeaderSelector extends EventEmitter<LeaderSelectorEvents> {
     if (options.id !== undefined && typeof options.id !== 'string') {
       throw new RecipeError('BAD_ARGUMENT', 'LeaderSelector', path, `id must be a string`);
     }
-    this.policy = options.connectionPolicy ?? 'suspended';
-    if (this.policy !== 'suspended' && this.policy !== 'lost') {
-      throw new RecipeError(
-        'BAD_ARGUMENT',
-        'LeaderSelector',
-        path,
-        `unknown connectionPolicy "${String(this.policy)}"`,
-      );
-    }
+    this.policy = validateConnectionPolicy('LeaderSelector', path, options.connectionPolicy);
     this.autoRequeue = options.autoRequeue === true;
   }
 
@@ -245,9 +241,11 @@ export class LeaderSelector extends EventEmitter<LeaderSelectorEvents> {
       ),
     };
     this.term = term;
-    this.endTermOnConnectionTrouble(term);
+    // Suspended (per policy), lost or closed: the lease ends at once and the node is deleted.
+    bindLeaseToConnection(this.client, term.lease, this.policy);
     try {
-      await this.takeLeadership(term.lease);
+      // Not when the connection dropped between winning and here: that term is already over.
+      if (term.lease.isHeld) await this.takeLeadership(term.lease);
     } catch (error) {
       // A callback failing after its term ended is most likely stopping because its signal aborted.
       if (term.lease.isHeld) this.report(error);
@@ -256,22 +254,6 @@ export class LeaderSelector extends EventEmitter<LeaderSelectorEvents> {
     }
     await this.endTerm(term, 'released');
     return this.lifetime.signal.aborted ? 'closed' : 'done';
-  }
-
-  private endTermOnConnectionTrouble(term: Term): void {
-    const stopWatching = watchConnection(this.client, {
-      onSuspended: () => {
-        if (this.policy === 'suspended') void this.endTerm(term, 'suspended');
-      },
-      onLost: () => void this.endTerm(term, 'lost'),
-      onClosed: () => void this.endTerm(term, 'closed'),
-    });
-    term.lease.onEnd(() => stopWatching());
-    // The connection may have dropped between winning and getting here.
-    const state = this.client.state;
-    if (state === 'closed' || state === 'authFailed') void this.endTerm(term, 'closed');
-    else if (state === 'lost' || state === 'connecting') void this.endTerm(term, 'lost');
-    else if (state === 'suspended' && this.policy === 'suspended') void this.endTerm(term, 'suspended');
   }
 
   /**
