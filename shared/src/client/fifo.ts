@@ -35,6 +35,11 @@ export class Fifo<T> {
     return rest;
   }
 
+  /** Everything queued, oldest first, without removing it. */
+  *values(): IterableIterator<T> {
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;
+  }
+
   remove(item: T): boolean {
     const index = this.items.indexOf(item, this.head);
     if (index < 0) return false;

@@ -104,7 +104,9 @@ interface PendingRequest {
   spec: RequestSpec<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-  timer: NodeJS.Timeout | undefined;
+  /** Date.now() value after which the request fails with OPERATIONTIMEOUT */
+  deadline: number;
+  timeoutMs: number;
   detachAbort: (() => void) | undefined;
   sent: boolean;
   settled: boolean;
@@ -148,6 +150,8 @@ export class Session extends EventEmitter<SessionEvents> {
   private lastConnectError: Error | null = null;
   /** Aborts the connection attempt in progress when the client is closed. */
   private attempt: AbortController | null = null;
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private deadlineTimerAt = Infinity;
   /** the server of the connection attempt in progress, for error messages */
   private connectingTo: string | null = null;
 
@@ -223,6 +227,7 @@ export class Session extends EventEmitter<SessionEvents> {
         }),
       );
     }
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
     return new Promise<T>((resolve, reject) => {
       const request: PendingRequest = {
         xid,
@@ -230,13 +235,13 @@ export class Session extends EventEmitter<SessionEvents> {
         spec,
         resolve: resolve as (value: unknown) => void,
         reject,
-        timer: undefined,
+        deadline: Date.now() + timeoutMs,
+        timeoutMs,
         detachAbort: undefined,
         sent: false,
         settled: false,
       };
-      const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-      request.timer = setTimeout(() => this.expireRequest(request, timeoutMs), timeoutMs);
+      this.armDeadlineTimer(request.deadline);
       if (options.signal) {
         const signal = options.signal;
         const onAbort = (): void => this.abortRequest(request, signal.reason);
@@ -691,15 +696,43 @@ export class Session extends EventEmitter<SessionEvents> {
   private settle(request: PendingRequest, error: unknown, result?: unknown): void {
     if (request.settled) return;
     request.settled = true;
-    if (request.timer) clearTimeout(request.timer);
     request.detachAbort?.();
     if (error === undefined) request.resolve(result);
     else request.reject(error);
   }
 
-  private expireRequest(request: PendingRequest, timeoutMs: number): void {
+  /**
+   * One timer for all request deadlines, set for the earliest one, instead of a timer per request:
+   * with many requests in flight a timer each costs more than the requests themselves. When it
+   * fires, overdue requests fail and it is set again for the next deadline.
+   */
+  private armDeadlineTimer(deadline: number): void {
+    if (this.deadlineTimer && deadline >= this.deadlineTimerAt) return;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimerAt = deadline;
+    this.deadlineTimer = setTimeout(() => this.expireOverdueRequests(), Math.max(0, deadline - Date.now()));
+  }
+
+  private expireOverdueRequests(): void {
+    this.deadlineTimer = null;
+    const now = Date.now();
+    let next = Infinity;
+    const expired: PendingRequest[] = [];
+    for (const queue of [this.inFlight, this.unsent]) {
+      for (const request of queue.values()) {
+        if (request.settled) continue;
+        if (request.deadline <= now) expired.push(request);
+        else if (request.deadline < next) next = request.deadline;
+      }
+    }
+    for (const request of expired) this.expireRequest(request);
+    if (next !== Infinity) this.armDeadlineTimer(next);
+  }
+
+  private expireRequest(request: PendingRequest): void {
     if (request.settled) return;
     if (!request.sent) this.unsent.remove(request);
+    const timeoutMs = request.timeoutMs;
     this.settle(
       request,
       new ZooKeeperError('OPERATIONTIMEOUT', {

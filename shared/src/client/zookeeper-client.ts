@@ -261,17 +261,17 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   // ---- nodes ----------------------------------------------------------------------------------
 
   /** Creates a node and returns its actual path (sequential nodes get a counter appended). */
-  async create(path: string, data?: NodeData, options: CreateOptions = {}): Promise<string> {
-    return (await this.createNode('create', path, data, options, false)).path;
+  create(path: string, data?: NodeData, options: CreateOptions = {}): Promise<string> {
+    return this.guard(() => this.createNode('create', path, data, options, false)).then(
+      (created) => created.path,
+    );
   }
 
   /** Like create, also returning the new node's Stat (czxid makes a good fencing token). */
-  async create2(
-    path: string,
-    data?: NodeData,
-    options: CreateOptions = {},
-  ): Promise<{ path: string; stat: Stat }> {
-    return this.createNode('create2', path, data, options, true) as Promise<{ path: string; stat: Stat }>;
+  create2(path: string, data?: NodeData, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
+    return this.guard(
+      () => this.createNode('create2', path, data, options, true) as Promise<{ path: string; stat: Stat }>,
+    );
   }
 
   private createNode(
@@ -310,49 +310,55 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     );
   }
 
-  async delete(path: string, options: VersionOptions = {}): Promise<void> {
-    validatePath(path, { operation: 'delete' });
-    const serverPath = this.chroot.toServer(path);
-    return this.call(
-      {
-        opCode: OpCode.delete,
-        operation: 'delete',
-        path,
-        writeBody: (writer) => writeDeleteRequest(writer, serverPath, options.version ?? -1),
-        readReply: (err) => this.throwIfError(err, 'delete', path),
-      },
-      options,
-    );
+  delete(path: string, options: VersionOptions = {}): Promise<void> {
+    return this.guard(() => {
+      validatePath(path, { operation: 'delete' });
+      const serverPath = this.chroot.toServer(path);
+      return this.call(
+        {
+          opCode: OpCode.delete,
+          operation: 'delete',
+          path,
+          writeBody: (writer) => writeDeleteRequest(writer, serverPath, options.version ?? -1),
+          readReply: (err) => this.throwIfError(err, 'delete', path),
+        },
+        options,
+      );
+    });
   }
 
   /** The node's Stat, or null if it does not exist. A watch fires on creation, change or deletion. */
-  async exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
-    validatePath(path, { operation: 'exists' });
-    const serverPath = this.chroot.toServer(path);
-    const watch = options.watch;
-    return this.call(
-      {
-        opCode: OpCode.exists,
-        operation: 'exists',
-        path,
-        writeBody: (writer) => writePathWatchRequest(writer, serverPath, watch !== undefined),
-        readReply: (err, body) => {
-          if (err === ErrorCodes.NONODE) {
-            if (watch) this.session.watches.add('exist', serverPath, watch);
-            return null;
-          }
-          this.throwIfError(err, 'exists', path);
-          if (watch) this.session.watches.add('data', serverPath, watch);
-          return readStat(body);
+  exists(path: string, options: WatchOptions = {}): Promise<Stat | null> {
+    return this.guard(() => {
+      validatePath(path, { operation: 'exists' });
+      const serverPath = this.chroot.toServer(path);
+      const watch = options.watch;
+      return this.call(
+        {
+          opCode: OpCode.exists,
+          operation: 'exists',
+          path,
+          writeBody: (writer) => writePathWatchRequest(writer, serverPath, watch !== undefined),
+          readReply: (err, body) => {
+            if (err === ErrorCodes.NONODE) {
+              if (watch) this.session.watches.add('exist', serverPath, watch);
+              return null;
+            }
+            this.throwIfError(err, 'exists', path);
+            if (watch) this.session.watches.add('data', serverPath, watch);
+            return readStat(body);
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
-  async getData(path: string, options: WatchOptions = {}): Promise<{ data: Buffer; stat: Stat }> {
-    validatePath(path, { operation: 'getData' });
-    return this.readData('getData', path, this.chroot.toServer(path), options);
+  getData(path: string, options: WatchOptions = {}): Promise<{ data: Buffer; stat: Stat }> {
+    return this.guard(() => {
+      validatePath(path, { operation: 'getData' });
+      return this.readData('getData', path, this.chroot.toServer(path), options);
+    });
   }
 
   private readData(
@@ -380,136 +386,150 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     );
   }
 
-  async setData(path: string, data: NodeData, options: VersionOptions = {}): Promise<Stat> {
-    validatePath(path, { operation: 'setData' });
-    const serverPath = this.chroot.toServer(path);
-    const bytes = toBytes(data);
-    return this.call(
-      {
-        opCode: OpCode.setData,
-        operation: 'setData',
-        path,
-        writeBody: (writer) => writeSetDataRequest(writer, serverPath, bytes, options.version ?? -1),
-        readReply: (err, body) => {
-          this.throwIfError(err, 'setData', path);
-          return readStat(body);
+  setData(path: string, data: NodeData, options: VersionOptions = {}): Promise<Stat> {
+    return this.guard(() => {
+      validatePath(path, { operation: 'setData' });
+      const serverPath = this.chroot.toServer(path);
+      const bytes = toBytes(data);
+      return this.call(
+        {
+          opCode: OpCode.setData,
+          operation: 'setData',
+          path,
+          writeBody: (writer) => writeSetDataRequest(writer, serverPath, bytes, options.version ?? -1),
+          readReply: (err, body) => {
+            this.throwIfError(err, 'setData', path);
+            return readStat(body);
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
-  async getACL(path: string, options: CallOptions = {}): Promise<{ acl: ACL[]; stat: Stat }> {
-    validatePath(path, { operation: 'getACL' });
-    const serverPath = this.chroot.toServer(path);
-    return this.call(
-      {
-        opCode: OpCode.getACL,
-        operation: 'getACL',
-        path,
-        writeBody: (writer) => writePathRequest(writer, serverPath),
-        readReply: (err, body) => {
-          this.throwIfError(err, 'getACL', path);
-          return { acl: readAclList(body), stat: readStat(body) };
+  getACL(path: string, options: CallOptions = {}): Promise<{ acl: ACL[]; stat: Stat }> {
+    return this.guard(() => {
+      validatePath(path, { operation: 'getACL' });
+      const serverPath = this.chroot.toServer(path);
+      return this.call(
+        {
+          opCode: OpCode.getACL,
+          operation: 'getACL',
+          path,
+          writeBody: (writer) => writePathRequest(writer, serverPath),
+          readReply: (err, body) => {
+            this.throwIfError(err, 'getACL', path);
+            return { acl: readAclList(body), stat: readStat(body) };
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
-  async setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
-    validatePath(path, { operation: 'setACL' });
-    validateAcl(acl, 'setACL', path);
-    const serverPath = this.chroot.toServer(path);
-    return this.call(
-      {
-        opCode: OpCode.setACL,
-        operation: 'setACL',
-        path,
-        writeBody: (writer) => writeSetAclRequest(writer, serverPath, acl, options.version ?? -1),
-        readReply: (err, body) => {
-          this.throwIfError(err, 'setACL', path);
-          return readStat(body);
+  setACL(path: string, acl: readonly ACL[], options: VersionOptions = {}): Promise<Stat> {
+    return this.guard(() => {
+      validatePath(path, { operation: 'setACL' });
+      validateAcl(acl, 'setACL', path);
+      const serverPath = this.chroot.toServer(path);
+      return this.call(
+        {
+          opCode: OpCode.setACL,
+          operation: 'setACL',
+          path,
+          writeBody: (writer) => writeSetAclRequest(writer, serverPath, acl, options.version ?? -1),
+          readReply: (err, body) => {
+            this.throwIfError(err, 'setACL', path);
+            return readStat(body);
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
   /** Child names (not paths), unsorted, and the parent's Stat. A watch fires when children change. */
-  async getChildren(path: string, options: WatchOptions = {}): Promise<{ children: string[]; stat: Stat }> {
-    validatePath(path, { operation: 'getChildren' });
-    const serverPath = this.chroot.toServer(path);
-    const watch = options.watch;
-    return this.call(
-      {
-        opCode: OpCode.getChildren2,
-        operation: 'getChildren',
-        path,
-        writeBody: (writer) => writePathWatchRequest(writer, serverPath, watch !== undefined),
-        readReply: (err, body) => {
-          this.throwIfError(err, 'getChildren', path);
-          const children = body.readStringVector();
-          const stat = readStat(body);
-          if (watch) this.session.watches.add('child', serverPath, watch);
-          return { children, stat };
+  getChildren(path: string, options: WatchOptions = {}): Promise<{ children: string[]; stat: Stat }> {
+    return this.guard(() => {
+      validatePath(path, { operation: 'getChildren' });
+      const serverPath = this.chroot.toServer(path);
+      const watch = options.watch;
+      return this.call(
+        {
+          opCode: OpCode.getChildren2,
+          operation: 'getChildren',
+          path,
+          writeBody: (writer) => writePathWatchRequest(writer, serverPath, watch !== undefined),
+          readReply: (err, body) => {
+            this.throwIfError(err, 'getChildren', path);
+            const children = body.readStringVector();
+            const stat = readStat(body);
+            if (watch) this.session.watches.add('child', serverPath, watch);
+            return { children, stat };
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
   /**
    * Makes the connected server catch up with the leader, so that a read after sync sees every write
    * committed before it — ZooKeeper reads are otherwise allowed to be slightly stale.
    */
-  async sync(path: string, options: CallOptions = {}): Promise<void> {
-    validatePath(path, { operation: 'sync' });
-    const serverPath = this.chroot.toServer(path);
-    return this.call(
-      {
-        opCode: OpCode.sync,
-        operation: 'sync',
-        path,
-        writeBody: (writer) => writePathRequest(writer, serverPath),
-        readReply: (err) => this.throwIfError(err, 'sync', path),
-      },
-      options,
-    );
+  sync(path: string, options: CallOptions = {}): Promise<void> {
+    return this.guard(() => {
+      validatePath(path, { operation: 'sync' });
+      const serverPath = this.chroot.toServer(path);
+      return this.call(
+        {
+          opCode: OpCode.sync,
+          operation: 'sync',
+          path,
+          writeBody: (writer) => writePathRequest(writer, serverPath),
+          readReply: (err) => this.throwIfError(err, 'sync', path),
+        },
+        options,
+      );
+    });
   }
 
   /** Applies all ops atomically or none; throws MultiError naming the first failing op. */
-  async multi(ops: readonly MultiOp[], options: CallOptions = {}): Promise<MultiResult[]> {
-    validateMultiOps(ops, 'multi');
-    return this.call(
-      {
-        opCode: OpCode.multi,
-        operation: 'multi',
-        writeBody: (writer) => writeMultiOps(writer, ops, this.chroot),
-        readReply: (err, body) => {
-          if (err !== 0 && body.remaining === 0) this.throwIfError(err, 'multi', undefined);
-          return readMultiResults(body, ops, this.chroot);
+  multi(ops: readonly MultiOp[], options: CallOptions = {}): Promise<MultiResult[]> {
+    return this.guard(() => {
+      validateMultiOps(ops, 'multi');
+      return this.call(
+        {
+          opCode: OpCode.multi,
+          operation: 'multi',
+          writeBody: (writer) => writeMultiOps(writer, ops, this.chroot),
+          readReply: (err, body) => {
+            if (err !== 0 && body.remaining === 0) this.throwIfError(err, 'multi', undefined);
+            return readMultiResults(body, ops, this.chroot);
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
   /** Several reads in one round trip (3.6+); each result is data, children or its own error. */
-  async multiRead(ops: readonly ReadOp[], options: CallOptions = {}): Promise<ReadResult[]> {
-    for (const entry of ops) validatePath(entry.path, { operation: 'multiRead' });
-    return this.call(
-      {
-        opCode: OpCode.multiRead,
-        operation: 'multiRead',
-        writeBody: (writer) => writeReadOps(writer, ops, this.chroot),
-        readReply: (err, body) => {
-          this.throwIfError(err, 'multiRead', undefined);
-          return readReadResults(body, ops);
+  multiRead(ops: readonly ReadOp[], options: CallOptions = {}): Promise<ReadResult[]> {
+    return this.guard(() => {
+      for (const entry of ops) validatePath(entry.path, { operation: 'multiRead' });
+      return this.call(
+        {
+          opCode: OpCode.multiRead,
+          operation: 'multiRead',
+          writeBody: (writer) => writeReadOps(writer, ops, this.chroot),
+          readReply: (err, body) => {
+            this.throwIfError(err, 'multiRead', undefined);
+            return readReadResults(body, ops);
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
   // ---- watches --------------------------------------------------------------------------------
@@ -633,41 +653,45 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   // ---- sessions and server ---------------------------------------------------------------------
 
   /** Paths of the ephemeral nodes this session owns, optionally only under a prefix (3.6+). */
-  async getEphemerals(prefix = '/', options: CallOptions = {}): Promise<string[]> {
-    validatePath(prefix, { operation: 'getEphemerals' });
-    const serverPrefix = this.chroot.toServer(prefix);
-    return this.call(
-      {
-        opCode: OpCode.getEphemerals,
-        operation: 'getEphemerals',
-        path: prefix,
-        writeBody: (writer) => writePathRequest(writer, serverPrefix),
-        readReply: (err, body) => {
-          this.throwIfError(err, 'getEphemerals', prefix);
-          return body.readStringVector().map((path) => this.chroot.fromServer(path));
+  getEphemerals(prefix = '/', options: CallOptions = {}): Promise<string[]> {
+    return this.guard(() => {
+      validatePath(prefix, { operation: 'getEphemerals' });
+      const serverPrefix = this.chroot.toServer(prefix);
+      return this.call(
+        {
+          opCode: OpCode.getEphemerals,
+          operation: 'getEphemerals',
+          path: prefix,
+          writeBody: (writer) => writePathRequest(writer, serverPrefix),
+          readReply: (err, body) => {
+            this.throwIfError(err, 'getEphemerals', prefix);
+            return body.readStringVector().map((path) => this.chroot.fromServer(path));
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
   /** Number of descendants of a node, all levels (3.6+). */
-  async getAllChildrenNumber(path: string, options: CallOptions = {}): Promise<number> {
-    validatePath(path, { operation: 'getAllChildrenNumber' });
-    const serverPath = this.chroot.toServer(path);
-    return this.call(
-      {
-        opCode: OpCode.getAllChildrenNumber,
-        operation: 'getAllChildrenNumber',
-        path,
-        writeBody: (writer) => writePathRequest(writer, serverPath),
-        readReply: (err, body) => {
-          this.throwIfError(err, 'getAllChildrenNumber', path);
-          return body.readInt();
+  getAllChildrenNumber(path: string, options: CallOptions = {}): Promise<number> {
+    return this.guard(() => {
+      validatePath(path, { operation: 'getAllChildrenNumber' });
+      const serverPath = this.chroot.toServer(path);
+      return this.call(
+        {
+          opCode: OpCode.getAllChildrenNumber,
+          operation: 'getAllChildrenNumber',
+          path,
+          writeBody: (writer) => writePathRequest(writer, serverPath),
+          readReply: (err, body) => {
+            this.throwIfError(err, 'getAllChildrenNumber', path);
+            return body.readInt();
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
   /** The ensemble's dynamic configuration (/zookeeper/config, outside any chroot). */
@@ -677,29 +701,31 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   }
 
   /** Changes ensemble membership (servers need reconfigEnabled=true and the caller admin rights). */
-  async reconfig(options: ReconfigOptions): Promise<{ config: string; stat: Stat }> {
-    const join = (list: readonly (string | number)[] | undefined): string | null =>
-      list && list.length > 0 ? list.join(',') : null;
-    return this.call(
-      {
-        opCode: OpCode.reconfig,
-        operation: 'reconfig',
-        writeBody: (writer) =>
-          writeReconfigRequest(
-            writer,
-            join(options.joining),
-            join(options.leaving),
-            join(options.newMembers),
-            options.fromConfig ?? -1n,
-          ),
-        readReply: (err, body) => {
-          this.throwIfError(err, 'reconfig', undefined);
-          const data = body.readBuffer() ?? Buffer.alloc(0);
-          return { config: data.toString('utf8'), stat: readStat(body) };
+  reconfig(options: ReconfigOptions): Promise<{ config: string; stat: Stat }> {
+    return this.guard(() => {
+      const join = (list: readonly (string | number)[] | undefined): string | null =>
+        list && list.length > 0 ? list.join(',') : null;
+      return this.call(
+        {
+          opCode: OpCode.reconfig,
+          operation: 'reconfig',
+          writeBody: (writer) =>
+            writeReconfigRequest(
+              writer,
+              join(options.joining),
+              join(options.leaving),
+              join(options.newMembers),
+              options.fromConfig ?? -1n,
+            ),
+          readReply: (err, body) => {
+            this.throwIfError(err, 'reconfig', undefined);
+            const data = body.readBuffer() ?? Buffer.alloc(0);
+            return { config: data.toString('utf8'), stat: readStat(body) };
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
   /**
@@ -715,26 +741,40 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   }
 
   /** The identities the server associates with this session (3.7+). */
-  async whoAmI(options: CallOptions = {}): Promise<{ scheme: string; user: string }[]> {
-    return this.call(
-      {
-        opCode: OpCode.whoAmI,
-        operation: 'whoAmI',
-        readReply: (err, body) => {
-          this.throwIfError(err, 'whoAmI', undefined);
-          return (
-            body.readVector((reader: JuteReader) => ({
-              scheme: reader.readString() ?? '',
-              user: reader.readString() ?? '',
-            })) ?? []
-          );
+  whoAmI(options: CallOptions = {}): Promise<{ scheme: string; user: string }[]> {
+    return this.guard(() => {
+      return this.call(
+        {
+          opCode: OpCode.whoAmI,
+          operation: 'whoAmI',
+          readReply: (err, body) => {
+            this.throwIfError(err, 'whoAmI', undefined);
+            return (
+              body.readVector((reader: JuteReader) => ({
+                scheme: reader.readString() ?? '',
+                user: reader.readString() ?? '',
+              })) ?? []
+            );
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
   // ---- plumbing -------------------------------------------------------------------------------
+
+  /**
+   * Runs a method body so that argument errors (a bad path, oversize data) reject the returned promise
+   * rather than throw, without an async function's extra promise per call.
+   */
+  private guard<T>(body: () => Promise<T>): Promise<T> {
+    try {
+      return body();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
 
   private call<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
     return this.session.submit(spec, options);

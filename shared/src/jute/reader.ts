@@ -8,6 +8,7 @@ export class JuteDecodeError extends Error {
 
 export class JuteReader {
   private offset: number;
+  private view: DataView | undefined;
 
   constructor(
     private readonly buffer: Buffer,
@@ -29,7 +30,17 @@ export class JuteReader {
 
   readLong(): bigint {
     this.require(8, 'long');
-    const value = this.buffer.readBigInt64BE(this.offset);
+    // DataView's getBigInt64 is several times faster than Buffer's readBigInt64BE, and a Stat has 7 longs.
+    this.view ??= new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+    const value = this.view.getBigInt64(this.offset);
+    this.offset += 8;
+    return value;
+  }
+
+  /** A long known to fit in a double (times in ms), read without going through BigInt. */
+  readLongAsNumber(): number {
+    this.require(8, 'long');
+    const value = this.buffer.readInt32BE(this.offset) * 0x1_0000_0000 + this.buffer.readUInt32BE(this.offset + 4);
     this.offset += 8;
     return value;
   }
@@ -44,7 +55,8 @@ export class JuteReader {
     const length = this.readInt();
     if (length < 0) return null;
     this.require(length, 'buffer');
-    const copy = Buffer.from(this.buffer.subarray(this.offset, this.offset + length));
+    const copy = Buffer.allocUnsafe(length);
+    this.buffer.copy(copy, 0, this.offset, this.offset + length);
     this.offset += length;
     return copy;
   }

@@ -40,8 +40,8 @@ export function readStat(reader: JuteReader): Stat {
   return {
     czxid: reader.readLong(),
     mzxid: reader.readLong(),
-    ctime: Number(reader.readLong()),
-    mtime: Number(reader.readLong()),
+    ctime: reader.readLongAsNumber(),
+    mtime: reader.readLongAsNumber(),
     version: reader.readInt(),
     cversion: reader.readInt(),
     aversion: reader.readInt(),
