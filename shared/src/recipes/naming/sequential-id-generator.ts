@@ -32,12 +32,12 @@ export interface SequentialIdGeneratorOptions {
  *
  * ```ts
  * const ids = new SequentialIdGenerator(client, '/ids/orders');
- * const orderId = await ids.nextId();           // 0, 2, 4, … (unique, increasing)
+ * const orderId = await ids.nextId();           // 0, 1, 2, … (unique, increasing)
  * await ids.close();                            // waits for the background deletes
  * ```
  *
- * - IDs are unique and increasing, but not consecutive: the counter is the parent's child version,
- *   which counts deletions too (and other creates under the same parent).
+ * - IDs are unique and increasing; consecutive as long as nothing else creates children under the
+ *   parent (deleting the ID nodes does not advance the counter).
  * - The parent is created persistent, never as a container: a container is removed by the server
  *   once empty — and with it the counter, which would restart at 0 and repeat every ID. For the same
  *   reason the parent must never be deleted by hand.
