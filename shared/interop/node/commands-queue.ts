@@ -199,6 +199,7 @@ function work(peer: NodePeer, args: Args): boolean {
         await waitForConnection(client, new AbortController().signal);
       }
     }
+    peer.emit('queue.applied', { consumer: consumerName, item });
     await new Promise((resolve) => setTimeout(resolve, processMs));
   };
   const consumer = queue.consume(handler, { mode });

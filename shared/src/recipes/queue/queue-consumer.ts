@@ -643,11 +643,14 @@ export class QueueConsumer<T> extends EventEmitter<QueueConsumerEvents> {
     try {
       return decodeEnvelope(data).map((bytes) => this.core.serializer.deserialize(bytes));
     } catch (error) {
-      this.emit('corrupt', {
-        itemName: name,
-        data,
-        error: error instanceof Error ? error : new Error(String(error)),
-      });
+      const reason = error instanceof Error ? error : new Error(String(error));
+      if (this.listenerCount('corrupt') === 0) {
+        // Nobody listens: say so where an operator will see it, as Curator logs "Corrupted queue item".
+        console.warn(
+          `${this.core.recipe} ${this.core.path}: dropping corrupt queue item ${name}: ${reason.message}`,
+        );
+      }
+      this.emit('corrupt', { itemName: name, data, error: reason });
       return null;
     }
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, useZooKeeper } from '../../testing/index.ts';
+import { ZooKeeperClient } from '../../client/index.ts';
+import { StateRecorder, eventually, useZooKeeper } from '../../testing/index.ts';
 import { RecipeError } from '../core/errors.ts';
 import { SimpleDistributedQueue } from './simple-distributed-queue.ts';
 
@@ -62,6 +63,29 @@ describe('SimpleDistributedQueue', () => {
     for (let index = 0; index < 20; index++) await producer.offer(`item-${index}`);
     const taken = (await results).map(String);
     expect(new Set(taken).size).toBe(20);
+  });
+
+  it('a waiting take survives a dropped connection and an expired session', async () => {
+    const client = await zk.connect({ sessionTimeoutMs: 4000 });
+    const recorder = new StateRecorder(client);
+    const queue = new SimpleDistributedQueue(client, '/sq/faults');
+    const waiting = queue.take({ timeoutMs: 25_000 });
+    await eventually(() => expect(client.watchCount).toBe(1));
+    client.dropConnection();
+    await recorder.waitFor('reconnected');
+    // Expire the session as the servers would: join it from a second connection and close it.
+    const intruder = await ZooKeeperClient.connect(zk.connectString, {
+      session: { sessionId: client.sessionId, password: client.sessionPassword },
+      renewSessionOnExpiry: false,
+      logger: {},
+    });
+    await intruder.close();
+    await recorder.waitFor('lost');
+    await recorder.waitFor('connected', { count: 1 });
+    await eventually(() => expect(client.watchCount).toBe(1));
+    await new SimpleDistributedQueue(await zk.connect(), '/sq/faults').offer('after the faults');
+    expect(String(await waiting)).toBe('after the faults');
+    recorder.stop();
   });
 
   it('refuses an oversize item and a bad path before sending', async () => {
