@@ -10,6 +10,7 @@ import {
 import { waitForConnection } from '../core/connection.ts';
 import { Deadline, sleep } from '../core/deadline.ts';
 import { RecipeError } from '../core/errors.ts';
+import { untilAborted } from '../core/until-aborted.ts';
 import {
   cacheEventStream,
   type CacheEvent,
@@ -656,24 +657,6 @@ function deferred(): Deferred {
   });
   promise.catch(() => {}); // rejected before anyone awaits it (closed early): not unhandled
   return { promise, resolve, reject };
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
 }
 
 /** A counting semaphore for reads in flight. */
