@@ -65,7 +65,7 @@ describe('DistributedDelayQueue', () => {
     await queue.consume((item) => void seen.push([item, Date.now()]), { limit: 2 }).done;
     expect(seen.map(([item]) => item)).toEqual(['now', 'later']);
     expect(seen[1]![1]).toBeGreaterThanOrEqual(dueAt);
-    expect(seen[1]![1] - dueAt).toBeLessThan(1000);
+    expect(seen[1]![1] - dueAt).toBeLessThan(3000); // taken when due, not at some later poll
   });
 
   it('refuses a negative or fractional due time', async () => {
