@@ -1,7 +1,13 @@
 // Helpers shared by the cache tests: the real tree as the cache should see it, a model rebuilt from
 // nothing but a cache's events, and a seeded random writer.
 import type { ZooKeeperClient } from '../../client/index.ts';
-import { ensurePath, isZooKeeperError, joinPath, listRecursive } from '../../client/index.ts';
+import {
+  ensurePath,
+  isConnectionLossClass,
+  isZooKeeperError,
+  joinPath,
+  listRecursive,
+} from '../../client/index.ts';
 import type { CacheEvents, CachedNode } from './cache-events.ts';
 import type { EventEmitter } from 'node:events';
 
@@ -140,7 +146,10 @@ export async function randomMutations(
         await client.create(path, `again${step}`);
       }
     } catch (error) {
-      if (!isZooKeeperError(error, 'NONODE', 'NODEEXISTS', 'NOTEMPTY')) throw error;
+      if (isConnectionLossClass(error) || isZooKeeperError(error, 'SESSIONEXPIRED')) {
+        // A fault test pauses or kills servers: wait for the writer's connection, skip this step.
+        await client.waitForConnected({ timeoutMs: 30_000 });
+      } else if (!isZooKeeperError(error, 'NONODE', 'NODEEXISTS', 'NOTEMPTY')) throw error;
     }
   };
   const concurrency = options.concurrency ?? 4;
