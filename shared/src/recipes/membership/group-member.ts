@@ -80,12 +80,20 @@ export class GroupMember extends EventEmitter<GroupMemberEvents> {
     this.node.on('failure', (error) => this.emit('failure', error));
   }
 
-  /** Joins the group; resolves once our node exists and the group has been read. */
+  /**
+   * Joins the group; resolves once our node exists and the group has been read. If that does not
+   * happen within the deadline, it rejects (TIMEOUT / ABORTED) and leaves the group again.
+   */
   async start(options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     const deadline = new Deadline(RECIPE, this.groupPath, options.timeoutMs, options.signal);
     this.node.start();
-    await this.node.waitForInitialCreate({ signal: deadline.signal });
-    await this.view.start({ signal: deadline.signal });
+    try {
+      await this.node.waitForInitialCreate({ signal: deadline.signal });
+      await this.view.start({ signal: deadline.signal });
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
   }
 
   /** Whether our member node exists right now. */

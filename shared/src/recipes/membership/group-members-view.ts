@@ -10,6 +10,7 @@ import {
 import { waitForConnection } from '../core/connection.ts';
 import { Deadline } from '../core/deadline.ts';
 import { RecipeError } from '../core/errors.ts';
+import { untilAborted } from '../core/until-aborted.ts';
 
 const RECIPE = 'GroupMembersView';
 
@@ -86,15 +87,12 @@ export class GroupMembersView extends EventEmitter<GroupMembersViewEvents> {
     this.state = 'started';
     this.client.on('state', this.onState);
     this.schedule();
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => reject(deadline.error());
-      if (deadline.signal.aborted) return onAbort();
-      deadline.signal.addEventListener('abort', onAbort, { once: true });
-      void this.initialized.then(() => {
-        deadline.signal.removeEventListener('abort', onAbort);
-        resolve();
-      });
-    });
+    try {
+      await untilAborted(this.initialized, deadline.signal);
+    } catch {
+      await this.close();
+      throw deadline.error();
+    }
   }
 
   /** Member id → data, as last seen (a copy). */

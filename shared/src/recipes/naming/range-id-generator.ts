@@ -3,6 +3,7 @@ import { validatePath } from '../../client/index.ts';
 import { DistributedAtomicLong } from '../counter/distributed-atomic-long.ts';
 import { Deadline } from '../core/deadline.ts';
 import { RecipeError, isRecipeError } from '../core/errors.ts';
+import { untilAborted } from '../core/until-aborted.ts';
 
 const RECIPE = 'RangeIdGenerator';
 
@@ -90,7 +91,12 @@ export class RangeIdGenerator {
       this.reserving ??= this.reserve().finally(() => {
         this.reserving = undefined;
       });
-      await untilDone(this.reserving, deadline);
+      try {
+        await untilAborted(this.reserving, deadline.signal);
+      } catch (error) {
+        if (deadline.signal.aborted) throw deadline.error();
+        throw error;
+      }
     }
   }
 
@@ -143,23 +149,4 @@ export class RangeIdGenerator {
 
 function validTimeout(timeoutMs: number | undefined): boolean {
   return timeoutMs === undefined || (Number.isFinite(timeoutMs) && timeoutMs >= 0);
-}
-
-/** Waits for a shared operation, but gives up on it (without cancelling it) at this caller's deadline. */
-async function untilDone(operation: Promise<void>, deadline: Deadline): Promise<void> {
-  deadline.throwIfDone();
-  await new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(deadline.error());
-    deadline.signal.addEventListener('abort', onAbort, { once: true });
-    operation.then(
-      () => {
-        deadline.signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (error: unknown) => {
-        deadline.signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -4,6 +4,7 @@ import { retryIdempotent } from '../core/connection.ts';
 import { createProtected } from '../core/create-protected.ts';
 import { Deadline } from '../core/deadline.ts';
 import { RecipeError } from '../core/errors.ts';
+import { untilAborted } from '../core/until-aborted.ts';
 import { deleteGuaranteed } from '../core/guaranteed-delete.ts';
 
 const RECIPE = 'SequentialIdGenerator';
@@ -81,7 +82,7 @@ export class SequentialIdGenerator {
     if (this.closed) throw new RecipeError('CLOSED', RECIPE, this.parentPath, 'closed');
     const deadline = new Deadline(RECIPE, this.parentPath, options.timeoutMs, options.signal);
     try {
-      await this.ensureParent(deadline.signal);
+      await untilAborted(this.ensureParent(), deadline.signal);
       const node = await createProtected(this.client, this.parentPath, this.prefix, this.options.data, {
         mode: 'persistentSequential',
         signal: deadline.signal,
@@ -101,12 +102,13 @@ export class SequentialIdGenerator {
     await Promise.allSettled([...this.pendingDeletes]);
   }
 
-  private ensureParent(signal: AbortSignal): Promise<void> {
+  /** Shared by concurrent callers, so it is not tied to any one caller's deadline. */
+  private ensureParent(): Promise<void> {
     // The ancestors may be containers: the persistent parent, never empty of its counter, keeps them.
     this.parentReady ??= retryIdempotent(
       this.client,
       () => ensurePath(this.client, this.parentPath, { mode: 'persistent' }),
-      signal,
+      new AbortController().signal,
     ).catch((error: unknown) => {
       this.parentReady = undefined;
       throw error;

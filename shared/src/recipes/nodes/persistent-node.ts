@@ -14,6 +14,7 @@ import { createProtected } from '../core/create-protected.ts';
 import { Deadline, sleep } from '../core/deadline.ts';
 import { RecipeError } from '../core/errors.ts';
 import { deleteGuaranteed } from '../core/guaranteed-delete.ts';
+import { untilAborted } from '../core/until-aborted.ts';
 
 const RECIPE = 'PersistentNode';
 const MODES: readonly CreateMode[] = [
@@ -131,14 +132,8 @@ export class PersistentNode extends EventEmitter<PersistentNodeEvents> {
     if (this.state === 'latent')
       throw new RecipeError('BAD_ARGUMENT', RECIPE, this.basePath, 'start() first');
     const deadline = new Deadline(RECIPE, this.basePath, options.timeoutMs, options.signal);
-    return new Promise<string>((resolve, reject) => {
-      const onAbort = (): void => reject(deadline.error());
-      if (deadline.signal.aborted) return onAbort();
-      deadline.signal.addEventListener('abort', onAbort, { once: true });
-      void this.initialCreate.then((path) => {
-        deadline.signal.removeEventListener('abort', onAbort);
-        resolve(path);
-      });
+    return untilAborted(this.initialCreate, deadline.signal).catch(() => {
+      throw deadline.error();
     });
   }
 
