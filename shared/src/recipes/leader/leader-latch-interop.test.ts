@@ -51,7 +51,9 @@ describe('LeaderLatch and Curator LeaderLatch on one path', () => {
     const first = await ours.waitForLeadership({ timeoutMs: 5000 });
     expect(first.path).toMatch(/\/_c_[0-9a-f-]{36}-latch-\d{10}$/);
 
+    // Curator creates the latch node in the background after start(): queue one after the other.
     await curatorLatch.start('cur-1', 'c1', path, 'cur-1');
+    await eventually(async () => expect(await ourView(client, path)).toHaveLength(2));
     await curatorLatch.start('cur-2', 'c2', path, 'cur-2');
     await eventually(async () => expect(await ourView(client, path)).toHaveLength(3));
     const expected = [
@@ -60,7 +62,8 @@ describe('LeaderLatch and Curator LeaderLatch on one path', () => {
       { id: 'cur-2', isLeader: false },
     ];
     expect(await ourView(client, path)).toEqual(expected);
-    expect(await curatorLatch.participants('cur-1')).toEqual(expected);
+    // Each side reads through its own server, which may lag a moment behind the latest create.
+    await eventually(async () => expect(await curatorLatch.participants('cur-1')).toEqual(expected));
     expect(await curatorLatch.hasLeadership('cur-1')).toBe(false);
     expect(
       await curator.call('leader.latchAwait', { name: 'cur-1', timeoutMs: 300 }, { actor: 'cur-1' }),
@@ -87,7 +90,9 @@ describe('LeaderLatch and Curator LeaderLatch on one path', () => {
       ]),
     );
     expect(second.hasLeadership).toBe(false);
-    expect(await curatorLatch.participants('cur-2')).toEqual(await ourView(secondClient, path));
+    await eventually(async () =>
+      expect(await curatorLatch.participants('cur-2')).toEqual(await ourView(secondClient, path)),
+    );
 
     const nextCuratorLeads = curatorLatch.becameLeader('cur-2');
     await curatorLatch.close('cur-1');
@@ -114,7 +119,7 @@ describe('LeaderLatch and Curator LeaderLatch on one path', () => {
       { id: '', isLeader: true },
       { id: '', isLeader: false },
     ];
-    expect(await curatorLatch.participants('anon')).toEqual(expected);
+    await eventually(async () => expect(await curatorLatch.participants('anon')).toEqual(expected));
     expect(await ourView(client, path)).toEqual(expected);
     // Curator's node carries the same name pattern and empty data.
     const curatorPath = await curator.call<string>('leader.latchOurPath', { name: 'anon' });

@@ -68,7 +68,10 @@ describe('LeaderSelector and Curator LeaderSelector on one path', () => {
       { id: 'cur', isLeader: false },
     ];
     expect(await ourView(client, path)).toEqual(expected);
-    expect(await curator.call('leader.selectorParticipants', { name: 'cur' })).toEqual(expected);
+    // Each side reads through its own server, which may lag a moment behind the latest create.
+    await eventually(async () =>
+      expect(await curator.call('leader.selectorParticipants', { name: 'cur' })).toEqual(expected),
+    );
     expect(await curator.call('leader.selectorHasLeadership', { name: 'cur' })).toBe(false);
 
     // TypeScript → Curator: our term ends, Curator's takeLeadership starts.
@@ -86,8 +89,10 @@ describe('LeaderSelector and Curator LeaderSelector on one path', () => {
         { id: 'ts', isLeader: false },
       ]),
     );
-    expect(await curator.call('leader.selectorParticipants', { name: 'cur' })).toEqual(
-      await ourView(client, path),
+    await eventually(async () =>
+      expect(await curator.call('leader.selectorParticipants', { name: 'cur' })).toEqual(
+        await ourView(client, path),
+      ),
     );
 
     // Curator → TypeScript.
@@ -113,8 +118,11 @@ describe('LeaderSelector and Curator LeaderSelector on one path', () => {
     await curator.call('leader.selectorCreate', { client: 'c2', name: 'anon', path });
     await curator.call('leader.selectorStart', { name: 'anon' });
     await eventually(async () => expect(await ourView(client, path)).toHaveLength(2));
-    const theirs = await curator.call<{ id: string }[]>('leader.selectorParticipants', { name: 'anon' });
-    expect(await ourView(client, path)).toEqual(theirs);
+    const theirs = await eventually(async () => {
+      const seen = await curator.call<{ id: string }[]>('leader.selectorParticipants', { name: 'anon' });
+      expect(seen).toEqual(await ourView(client, path));
+      return seen;
+    });
     for (const { id } of theirs) expect(id).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const curatorStarts = selectorStarted('anon');
     finish();
