@@ -554,7 +554,8 @@ export class ServiceDiscovery extends EventEmitter<ServiceDiscoveryEvents> {
       try {
         await this.refreshNode(entry, this.lifetime.signal);
       } catch (error) {
-        if (this.lifetime.signal.aborted || isZooKeeperError(error, 'CLOSED')) return;
+        const clientGone = this.client.state === 'closed' || this.client.state === 'authFailed';
+        if (this.lifetime.signal.aborted || clientGone || isZooKeeperError(error, 'CLOSED')) return;
         this.emitError(error);
       }
     });
