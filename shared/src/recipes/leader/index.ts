@@ -4,8 +4,8 @@ export {
   type LeaderLatchEvents,
   type LeaderLatchOptions,
   type LeaderLatchState,
-  type Participant,
-  type WaitOptions,
+  type LeaderParticipant,
+  type LeadershipWaitOptions,
 } from './leader-latch.ts';
 export {
   LeaderSelector,

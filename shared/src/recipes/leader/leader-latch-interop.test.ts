@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZooKeeperClient } from '../../client/index.ts';
 import { eventually, startCuratorPeer, useZooKeeper, type JsonLinePeer } from '../../testing/index.ts';
-import { LeaderLatch, type Participant } from './leader-latch.ts';
+import { LeaderLatch, type LeaderParticipant } from './leader-latch.ts';
 
 /**
  * Wire compatibility with Apache Curator 5.4.0's LeaderLatch (a JVM): TypeScript and Curator
@@ -22,7 +22,7 @@ afterAll(async () => {
   await curator?.close();
 });
 
-type Seen = Pick<Participant, 'id' | 'isLeader'>;
+type Seen = Pick<LeaderParticipant, 'id' | 'isLeader'>;
 
 const curatorLatch = {
   async start(name: string, client: string, path: string, id: string): Promise<void> {

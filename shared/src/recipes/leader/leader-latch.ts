@@ -38,14 +38,14 @@ export interface LeaderLatchOptions {
   connectionPolicy?: ConnectionPolicy;
 }
 
-export interface WaitOptions {
+export interface LeadershipWaitOptions {
   /** give up after this long (RecipeError TIMEOUT); 0 checks without waiting; default: no limit */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
 /** One participant of an election, in line order; the first is the leader (or about to be). */
-export interface Participant {
+export interface LeaderParticipant {
   /** the id its creator gave (node data as UTF-8); "" when none, the host address for anonymous Curator selectors */
   id: string;
   isLeader: boolean;
@@ -194,7 +194,7 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
    * Rejects with RecipeError TIMEOUT / ABORTED, CLOSED if the latch is or gets closed, and
    * BAD_ARGUMENT if it was never started.
    */
-  async waitForLeadership(options: WaitOptions = {}): Promise<Lease> {
+  async waitForLeadership(options: LeadershipWaitOptions = {}): Promise<Lease> {
     const deadline = new Deadline('LeaderLatch', this.path, options.timeoutMs, options.signal);
     if (this.stateValue === 'latent') {
       throw new RecipeError('BAD_ARGUMENT', 'LeaderLatch', this.path, 'not started; call start() first');
@@ -240,7 +240,7 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
   }
 
   /** Every participant in line order, decoded as Curator does (node data as UTF-8). */
-  async participants(): Promise<Participant[]> {
+  async participants(): Promise<LeaderParticipant[]> {
     const contenders = await listContenders(this.client, this.path, CONTENDER_NAMES);
     return contenders.map((contender, index) => ({
       id: contender.data.toString('utf8'),
@@ -250,7 +250,7 @@ export class LeaderLatch extends EventEmitter<LeaderLatchEvents> {
   }
 
   /** The participant whose node is first, if any. */
-  async leader(): Promise<Participant | undefined> {
+  async leader(): Promise<LeaderParticipant | undefined> {
     return (await this.participants())[0];
   }
 

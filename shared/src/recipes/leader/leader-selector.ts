@@ -12,7 +12,7 @@ import {
 } from '../core/lease-connection.ts';
 import { acquireLockNode, listContenders, standardDriver } from '../core/lock-internals.ts';
 import { localAddress } from '../core/local-address.ts';
-import type { Participant } from './leader-latch.ts';
+import type { LeaderParticipant } from './leader-latch.ts';
 
 /** Curator's LeaderSelector is an InterProcessMutex: nodes are `_c_<uuid>-lock-<seq>`, as Mutex's. */
 export const SELECTOR_LOCK_NAME = 'lock-';
@@ -186,7 +186,7 @@ export class LeaderSelector extends EventEmitter<LeaderSelectorEvents> {
   }
 
   /** Every participant in line order (node data as UTF-8: an id, or a host address). */
-  async participants(): Promise<Participant[]> {
+  async participants(): Promise<LeaderParticipant[]> {
     const contenders = await listContenders(this.client, this.path, CONTENDER_NAMES);
     return contenders.map((contender, index) => ({
       id: contender.data.toString('utf8'),
@@ -196,7 +196,7 @@ export class LeaderSelector extends EventEmitter<LeaderSelectorEvents> {
   }
 
   /** The participant whose node is first, if any. */
-  async leader(): Promise<Participant | undefined> {
+  async leader(): Promise<LeaderParticipant | undefined> {
     return (await this.participants())[0];
   }
 
