@@ -62,6 +62,7 @@ describe.each(['auto', 'oneShot'] as const)('NodeCache (watchMode %s)', (watchMo
       const writer = await zk.connect();
       const path = `/reborn-${watchMode}`;
       await writer.create(path, 'same');
+      await client.sync(path); // so the first read sees the writer's node
       const cache = new NodeCache(client, path, { watchMode });
       const model = new EventModel(cache);
       await cache.start();

@@ -24,6 +24,9 @@ async function createTree(client: ZooKeeperClient, nodes: Record<string, string>
 }
 
 async function started(client: ZooKeeperClient, path: string, watchMode: CacheWatchMode = 'auto') {
+  // The cache's server must have every write made so far, through whatever server, before the first
+  // read: otherwise a node written just before would arrive as an event after 'initialized'.
+  await client.sync('/');
   const cache = new TreeCache(client, path, { watchMode });
   const model = new EventModel(cache);
   await cache.start({ timeoutMs: 10_000 });

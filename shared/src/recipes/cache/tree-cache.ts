@@ -287,7 +287,7 @@ export class TreeCache extends EventEmitter<CacheEvents> {
         if (this.mode === 'persistent' && !this.watchRegistered) await this.registerWatch();
         const outcome = await this.walk(this.path, 0);
         if (outcome === 'interrupted') {
-          this.requestSync(reason === 'initial' ? 'initial' : reason);
+          this.requestSync(reason);
           await sleep(Math.min(50 * 2 ** failures++, 1000), this.lifetime.signal);
           continue;
         }
@@ -338,12 +338,7 @@ export class TreeCache extends EventEmitter<CacheEvents> {
   private async walk(path: string, depth: number): Promise<'ok' | 'interrupted'> {
     const node = await this.readNode(path);
     if (node === 'interrupted') return 'interrupted';
-    if (node === 'missing') {
-      // Only the root gets here for a missing node: deeper ones are only walked when listed, and a
-      // listing that no longer has them removes them. The root has no listing to tell.
-      if (path === this.path) this.removeSubtree(path, this.client.lastZxid);
-      return 'ok';
-    }
+    if (node === 'missing') return 'ok'; // and forgotten, with what was below it
     if (depth >= this.maxDepth) return 'ok';
     const listing = await this.listChildren(path);
     if (listing === 'interrupted') return 'interrupted';
@@ -375,8 +370,9 @@ export class TreeCache extends EventEmitter<CacheEvents> {
         // stale reply about it) from a node created again later.
         this.removeSubtree(event.path, this.client.lastZxid);
         // One-shot watches die with the node: watch for the root's return.
-        if (this.mode === 'oneShot' && event.path === this.path)
+        if (this.mode === 'oneShot' && event.path === this.path) {
           this.track(this.refreshNode(this.path, 0), true);
+        }
         break;
       case 'childrenChanged':
         if (this.mode === 'oneShot' && depth < this.maxDepth) {
@@ -414,7 +410,9 @@ export class TreeCache extends EventEmitter<CacheEvents> {
   private async readNode(path: string): Promise<NodeReadOutcome> {
     let appeared = false;
     const outcome = await this.guardedRead(path, async () => {
-      const { data, stat } = await this.client.getData(path, this.readOptions());
+      const { data, stat } = await this.client
+        .getData(path, this.readOptions())
+        .catch(this.forgetIfGone(path));
       appeared = this.applyNode(path, data, stat);
     });
     if (outcome === 'ok' && appeared) return 'appeared';
@@ -440,7 +438,9 @@ export class TreeCache extends EventEmitter<CacheEvents> {
   ): Promise<{ children: string[]; unknown: string[] } | 'missing' | 'interrupted'> {
     let listing = { children: [] as string[], unknown: [] as string[] };
     const outcome = await this.guardedRead(path, async () => {
-      const { children, stat } = await this.client.getChildren(path, this.readOptions());
+      const { children, stat } = await this.client
+        .getChildren(path, this.readOptions())
+        .catch(this.forgetIfGone(path));
       this.applyListing(path, children, stat);
       const cached = this.childNames.get(path);
       listing = { children, unknown: children.filter((name) => !cached?.has(name)) };
@@ -507,6 +507,33 @@ export class TreeCache extends EventEmitter<CacheEvents> {
       this.put(node); // only its children changed: a fresher Stat, nothing to report
     }
     return false;
+  }
+
+  /**
+   * A read answered NONODE: what is cached at `path`, and below it, is gone. It runs as soon as the
+   * reply is handled, before any reply that arrived later is applied, so what is cached then was read
+   * before this reply and belongs to the incarnation the server no longer has. Each removed node is
+   * refused from then on up to the newest czxid removed — anything created after the deletion has a
+   * larger one. (Without this, a one-shot cache could miss a deletion that fell between a data watch
+   * firing and the read that sets it again.)
+   */
+  private forgetIfGone(path: string): (error: unknown) => never {
+    return (error) => {
+      if (isZooKeeperError(error, 'NONODE') && !this.isClosed) {
+        const newest = this.newestCzxidIn(path);
+        if (newest !== undefined) this.removeSubtree(path, newest);
+      }
+      throw error;
+    };
+  }
+
+  private newestCzxidIn(path: string): bigint | undefined {
+    let newest = this.nodes.get(path)?.stat.czxid;
+    for (const name of this.childNames.get(path) ?? []) {
+      const below = this.newestCzxidIn(joinPath(path, name));
+      if (below !== undefined && (newest === undefined || below > newest)) newest = below;
+    }
+    return newest;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatServer, parseConnectString } from '../../client/index.ts';
 import { eventually, startCuratorPeer, useZooKeeper, type JsonLinePeer } from '../../testing/index.ts';
 import { ServiceDiscovery } from './service-discovery.ts';
 import { serviceInstance, type ServiceInstanceInit } from './service-instance.ts';
@@ -10,10 +11,17 @@ import { serviceInstance, type ServiceInstanceInit } from './service-instance.ts
  */
 const zk = useZooKeeper('discovery-interop');
 let curator: JsonLinePeer;
+/**
+ * Both sides talk to the same server: ZooKeeper reads are not linearizable across servers, and a
+ * read through another server may not see a write the other side has just made.
+ */
+let server = '';
+const connect = () => zk.connectVia(server);
 
 beforeAll(async () => {
+  server = formatServer(parseConnectString(zk.ensembleConnectString).servers[0]!);
   curator = await startCuratorPeer();
-  await curator.call('client.open', { connect: zk.connectString });
+  await curator.call('client.open', { connect: server + zk.chroot });
 }, 60_000);
 
 afterAll(async () => {
@@ -41,7 +49,7 @@ async function curatorDiscovery(name: string, basePath: string, payload: 'map' |
 
 describe('Curator ServiceDiscovery reading TypeScript registrations', () => {
   it('finds them with a Map payload class, uriSpec and disabled flag, and its provider skips the disabled one', async () => {
-    const client = await zk.connect();
+    const client = await connect();
     const ours = new ServiceDiscovery(client, '/interop/ts-map');
     const a = await ours.registerService({
       name: 'web',
@@ -105,7 +113,7 @@ describe('Curator ServiceDiscovery reading TypeScript registrations', () => {
   });
 
   it('reads a payload of a Java POJO class when the TypeScript side names the class', async () => {
-    const client = await zk.connect();
+    const client = await connect();
     const ours = new ServiceDiscovery(client, '/interop/ts-pojo');
     await ours.registerService({
       name: 'worker',
@@ -135,7 +143,7 @@ describe('Curator ServiceDiscovery reading TypeScript registrations', () => {
 
 describe('TypeScript ServiceDiscovery reading Curator registrations', () => {
   it('finds them, uriSpec included, and its cache follows Curator registering and unregistering', async () => {
-    const client = await zk.connect();
+    const client = await connect();
     await curatorDiscovery('java-reg', '/interop/curator', 'map');
     const registered = await curator.call<JavaView>('discovery.register', {
       name: 'java-reg',
@@ -187,7 +195,7 @@ describe('TypeScript ServiceDiscovery reading Curator registrations', () => {
   });
 
   it('and Curator’s cache follows TypeScript registering, updating and unregistering', async () => {
-    const client = await zk.connect();
+    const client = await connect();
     await curatorDiscovery('java-cache', '/interop/live', 'map');
     await curator.call('discovery.cache', { name: 'java-cache', service: 'api', cache: 'java-api' });
     const ours = new ServiceDiscovery(client, '/interop/live');
@@ -263,7 +271,7 @@ describe('the same instance registered by Curator and by TypeScript', () => {
   ];
 
   it.each(cases)('writes the same bytes: %s', async (_label, payloadKind, init) => {
-    const client = await zk.connect();
+    const client = await connect();
     const javaName = `bytes-${payloadKind}-${init.id}`;
     await curatorDiscovery(javaName, '/interop/bytes-curator', payloadKind);
     await curator.call('discovery.register', { name: javaName, instance: { ...init } });

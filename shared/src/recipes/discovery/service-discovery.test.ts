@@ -84,7 +84,7 @@ describe('ServiceDiscovery registration', () => {
     const other = await zk.connect();
     await ensurePath(other, '/replace/services/api');
     await other.create('/replace/services/api/inst', 'stale', { mode: 'ephemeral' });
-    const staleStat = (await client.exists('/replace/services/api/inst'))!;
+    const staleStat = (await other.exists('/replace/services/api/inst'))!;
     const discovery = new ServiceDiscovery(client, '/replace/services');
     const instance = await discovery.registerService({ name: 'api', id: 'inst' });
     const stat = (await client.exists('/replace/services/api/inst'))!;
@@ -195,6 +195,7 @@ describe('ServiceDiscovery queries, caches and providers', () => {
     const registrar = new ServiceDiscovery(await zk.connect(), '/cache/services');
     await registrar.registerService({ name: 'api', id: 'one' });
     const discovery = new ServiceDiscovery(client, '/cache/services');
+    await client.sync('/cache/services'); // the registrar wrote through another server
     const cache = discovery.serviceCache('api');
     const events: string[] = [];
     cache.on('initialized', (instances) =>
@@ -272,6 +273,7 @@ describe('ServiceDiscovery connection policy', () => {
       await eventually(async () =>
         expect(await nodeData(admin, '/reconnect/services/api/lost')).toBe(recordOf(lost)),
       );
+      await admin.sync('/reconnect/services/api/kept');
       expect(await nodeData(admin, '/reconnect/services/api/kept')).toBe(recordOf(v2));
       expect(client.sessionId).toBe(session);
       expect((await admin.exists('/reconnect/services/api/kept'))!.ephemeralOwner).toBe(session);
