@@ -40,7 +40,8 @@ export class JuteReader {
   /** A long known to fit in a double (times in ms), read without going through BigInt. */
   readLongAsNumber(): number {
     this.require(8, 'long');
-    const value = this.buffer.readInt32BE(this.offset) * 0x1_0000_0000 + this.buffer.readUInt32BE(this.offset + 4);
+    const value =
+      this.buffer.readInt32BE(this.offset) * 0x1_0000_0000 + this.buffer.readUInt32BE(this.offset + 4);
     this.offset += 8;
     return value;
   }
