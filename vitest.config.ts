@@ -8,6 +8,9 @@ import { defineConfig } from 'vitest/config';
 //                they run one file at a time because a 2-core machine cannot host many ensembles at once
 export default defineConfig({
   test: {
+    // Most tests wait on ZooKeeper and on timeouts rather than compute, so more workers than the two
+    // cores pay off; fault files still run one at a time among themselves.
+    maxWorkers: 3,
     projects: [
       {
         test: {

@@ -6,3 +6,10 @@ export { JsonLinePeer, type PeerEvent } from './interop/json-line-peer.ts';
 export { startCuratorPeer, compileCuratorPeer, curatorClasspath } from './interop/curator-peer.ts';
 export { startKazooPeer } from './interop/kazoo-peer.ts';
 export { startNodePeer } from './interop/node-peer.ts';
+export {
+  runFaultDrill,
+  peerSession,
+  useNodePeers,
+  type FaultDrill,
+  type PeerSession,
+} from './fault-drill.ts';

@@ -1,6 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../../client/index.ts';
-import { eventually, startNodePeer, useDedicatedEnsemble, type JsonLinePeer } from '../../testing/index.ts';
+import {
+  eventually,
+  peerSession,
+  runFaultDrill,
+  useDedicatedEnsemble,
+  useNodePeers,
+} from '../../testing/index.ts';
 
 /**
  * Counters lose no increment and apply none twice — with incrementers in three processes (a
@@ -14,10 +20,7 @@ import { eventually, startNodePeer, useDedicatedEnsemble, type JsonLinePeer } fr
  * lost, above means one was applied twice or a "failed" one was applied after all.
  */
 const dedicated = useDedicatedEnsemble({ servers: 3, tickTimeMs: 200 });
-const peers: JsonLinePeer[] = [];
-afterAll(async () => {
-  await Promise.all(peers.map((peer) => peer.close()));
-});
+const nodePeers = useNodePeers();
 
 interface Tally {
   confirmed: number;
@@ -37,8 +40,7 @@ describe('Counter safety', () => {
       sessionTimeoutMs: 4000,
       requestTimeoutMs: 2000,
     });
-    const started = await Promise.all([1, 2, 3].map((p) => startNodePeer(`counter-${p}`)));
-    peers.push(...started);
+    const peers = await nodePeers.start(['counter-1', 'counter-2', 'counter-3']);
     for (const peer of peers) {
       for (const client of ['shared', 'along']) {
         await peer.call('client.open', { client, connect: ensemble.connectString, sessionTimeoutMs: 4000 });
@@ -92,39 +94,14 @@ describe('Counter safety', () => {
         { timeoutMs: 30_000 },
       );
     };
-    const sessionOf = (peer: JsonLinePeer, client: string) =>
-      peer.call<{ sessionId: string; password: string; server: string }>('client.session', { client });
-
-    await progress();
-    // 1. The leader dies; the survivors elect a new one; the old one comes back as a follower.
-    const leader = await ensemble.waitForQuorum();
-    await ensemble.kill(leader.id);
-    await ensemble.waitForQuorum();
-    await ensemble.restart(leader.id);
-    await progress();
-
-    // 2. The server of an incrementer hangs (SIGSTOP) for longer than the session timeout.
-    const victimSession = await eventually(() => sessionOf(peers[0]!, 'shared'));
-    const paused = ensemble.members.find((member) => member.address === victimSession.server)!;
-    await ensemble.pause(paused.id);
-    await progress();
-    await ensemble.resume(paused.id);
-    await ensemble.waitForQuorum();
-    await progress();
-
-    // 3. Incrementers' sessions are expired by the servers.
-    for (const [peer, client] of [
-      [peers[1]!, 'shared'],
-      [peers[2]!, 'along'],
-    ] as const) {
-      const victim = await eventually(() => sessionOf(peer, client));
-      await ensemble.expireSession({
-        sessionId: BigInt(`0x${victim.sessionId}`),
-        sessionPassword: Buffer.from(victim.password, 'base64'),
-        connectedServer: victim.server,
-      });
-    }
-    await progress();
+    await runFaultDrill(ensemble, {
+      progress,
+      pauseTarget: () => peerSession(peers[0]!, 'shared'),
+      expireTargets: async () => [
+        await peerSession(peers[1]!, 'shared'),
+        await peerSession(peers[2]!, 'along'),
+      ],
+    });
 
     await Promise.all(peers.map((peer) => peer.call('counter.stop', { label: 'run' }, { actor: 'control' })));
     const results = await Promise.all(loops);

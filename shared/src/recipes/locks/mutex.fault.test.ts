@@ -1,6 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../../client/index.ts';
-import { eventually, startNodePeer, useDedicatedEnsemble, type JsonLinePeer } from '../../testing/index.ts';
+import {
+  eventually,
+  peerSession,
+  runFaultDrill,
+  useDedicatedEnsemble,
+  useNodePeers,
+  type JsonLinePeer,
+  type PeerSession,
+} from '../../testing/index.ts';
 import { Mutex } from './mutex.ts';
 
 /**
@@ -14,10 +22,7 @@ import { Mutex } from './mutex.ts';
  * write is ever fenced off or loses a version race.
  */
 const dedicated = useDedicatedEnsemble({ servers: 3, tickTimeMs: 200 });
-const peers: JsonLinePeer[] = [];
-afterAll(async () => {
-  await Promise.all(peers.map((peer) => peer.close()));
-});
+const nodePeers = useNodePeers();
 
 interface Hold {
   holder: string;
@@ -39,9 +44,9 @@ describe('Mutex safety', () => {
 
     const holds: Hold[] = [];
     const contenders = new Map<string, { peer: JsonLinePeer; client: string }>();
-    for (const p of [1, 2, 3]) {
-      const peer = await startNodePeer(`node-${p}`);
-      peers.push(peer);
+    const peers = await nodePeers.start(['node-1', 'node-2', 'node-3']);
+    for (const [index, peer] of peers.entries()) {
+      const p = index + 1;
       peer.on('event', (event) => {
         if (event.event === 'hold') holds.push(event.data as unknown as Hold);
       });
@@ -58,48 +63,20 @@ describe('Mutex safety', () => {
         { actor: client, timeoutMs: 90_000 },
       ),
     );
-    const currentHolder = async (): Promise<{ peer: JsonLinePeer; client: string }> => {
+    const currentHolder = async (): Promise<PeerSession> => {
       const [holder] = await new Mutex(admin, lockPath).participants();
       const contender = holder ? contenders.get(holder) : undefined;
       if (!contender) throw new Error(`no holder right now (${holder ?? 'none'})`);
-      return contender;
+      return peerSession(contender.peer, contender.client);
     };
-    const progress = async (more: number): Promise<void> => {
-      const target = holds.length + more;
-      await eventually(() => expect(holds.length).toBeGreaterThanOrEqual(target), { timeoutMs: 20_000 });
-    };
-
-    await progress(10);
-    // 1. The leader dies; the survivors elect a new one; the old one comes back as a follower.
-    const leader = await ensemble.waitForQuorum();
-    await ensemble.kill(leader.id);
-    await ensemble.waitForQuorum();
-    await ensemble.restart(leader.id);
-    await progress(10);
-
-    // 2. The server of the current holder hangs (SIGSTOP) for longer than the session timeout.
-    const paused = await eventually(async () => {
-      const { peer, client } = await currentHolder();
-      const { server } = await peer.call<{ server: string }>('client.session', { client });
-      return ensemble.members.find((member) => member.address === server)!;
+    await runFaultDrill(ensemble, {
+      progress: async () => {
+        const target = holds.length + 10;
+        await eventually(() => expect(holds.length).toBeGreaterThanOrEqual(target), { timeoutMs: 20_000 });
+      },
+      pauseTarget: currentHolder,
+      expireTargets: async () => [await currentHolder()],
     });
-    await ensemble.pause(paused.id);
-    await progress(5);
-    await ensemble.resume(paused.id);
-    await ensemble.waitForQuorum();
-    await progress(10);
-
-    // 3. The current holder's session is expired by the servers.
-    const victim = await eventually(async () => {
-      const { peer, client } = await currentHolder();
-      return peer.call<{ sessionId: string; password: string; server: string }>('client.session', { client });
-    });
-    await ensemble.expireSession({
-      sessionId: BigInt(`0x${victim.sessionId}`),
-      sessionPassword: Buffer.from(victim.password, 'base64'),
-      connectedServer: victim.server,
-    });
-    await progress(10);
 
     const perContender = await Promise.all(loops);
     await admin.close();

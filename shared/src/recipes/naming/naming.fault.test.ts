@@ -1,6 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../../client/index.ts';
-import { eventually, startNodePeer, useDedicatedEnsemble, type JsonLinePeer } from '../../testing/index.ts';
+import {
+  eventually,
+  peerSession,
+  runFaultDrill,
+  useDedicatedEnsemble,
+  useNodePeers,
+} from '../../testing/index.ts';
 
 /**
  * No ID ever repeats — with generators in three processes, each running a sequential-node
@@ -9,10 +15,7 @@ import { eventually, startNodePeer, useDedicatedEnsemble, type JsonLinePeer } fr
  * generator's session is expired. Every ID handed out is collected and checked.
  */
 const dedicated = useDedicatedEnsemble({ servers: 3, tickTimeMs: 200 });
-const peers: JsonLinePeer[] = [];
-afterAll(async () => {
-  await Promise.all(peers.map((peer) => peer.close()));
-});
+const nodePeers = useNodePeers();
 
 interface LoopResult {
   count: number;
@@ -33,8 +36,7 @@ describe('ID generator safety', () => {
       sessionTimeoutMs: 4000,
       requestTimeoutMs: 2000,
     });
-    const started = await Promise.all([1, 2, 3].map((p) => startNodePeer(`ids-${p}`)));
-    peers.push(...started);
+    const peers = await nodePeers.start(['ids-1', 'ids-2', 'ids-3']);
     for (const peer of peers) {
       for (const client of ['seq', 'range']) {
         await peer.call('client.open', { client, connect: ensemble.connectString, sessionTimeoutMs: 4000 });
@@ -92,39 +94,11 @@ describe('ID generator safety', () => {
         { timeoutMs: 30_000 },
       );
     };
-    const sessionOf = (peer: JsonLinePeer, client: string) =>
-      peer.call<{ sessionId: string; password: string; server: string }>('client.session', { client });
-
-    await progress();
-    // 1. The leader dies; the survivors elect a new one; the old one comes back as a follower.
-    const leader = await ensemble.waitForQuorum();
-    await ensemble.kill(leader.id);
-    await ensemble.waitForQuorum();
-    await ensemble.restart(leader.id);
-    await progress();
-
-    // 2. The server of a range generator hangs (SIGSTOP) for longer than the session timeout.
-    const rangeSession = await eventually(() => sessionOf(peers[0]!, 'range'));
-    const paused = ensemble.members.find((member) => member.address === rangeSession.server)!;
-    await ensemble.pause(paused.id);
-    await progress();
-    await ensemble.resume(paused.id);
-    await ensemble.waitForQuorum();
-    await progress();
-
-    // 3. The session of a sequential generator and of a range generator are expired by the servers.
-    for (const [peer, client] of [
-      [peers[1]!, 'seq'],
-      [peers[2]!, 'range'],
-    ] as const) {
-      const victim = await eventually(() => sessionOf(peer, client));
-      await ensemble.expireSession({
-        sessionId: BigInt(`0x${victim.sessionId}`),
-        sessionPassword: Buffer.from(victim.password, 'base64'),
-        connectedServer: victim.server,
-      });
-    }
-    await progress();
+    await runFaultDrill(ensemble, {
+      progress,
+      pauseTarget: () => peerSession(peers[0]!, 'range'),
+      expireTargets: async () => [await peerSession(peers[1]!, 'seq'), await peerSession(peers[2]!, 'range')],
+    });
 
     await Promise.all(peers.map((peer) => peer.call('naming.stop', { label: 'run' }, { actor: 'control' })));
     const results = await Promise.all(loops);
