@@ -14,19 +14,26 @@ import type { Args, NodePeer } from './node-peer.ts';
  *            contending; returns the elapsed ms
  *   handoffs {client (any of them), clients: [names], path, warmupMs, durationMs}: see handoffs()
  */
+const stopping = new Map<string, AbortController>();
+
 export async function handle(action: string, args: Args, peer: NodePeer): Promise<unknown> {
   const client = peer.client(args);
   switch (action) {
     case 'holdLoop': {
       const mutex = new Mutex(client, String(args.path), { id: String(args.holder) });
       const until = Date.now() + Number(args.durationMs);
+      // Every loop on one path in this process shares one stop switch.
+      let controller = stopping.get(String(args.path));
+      if (!controller || controller.signal.aborted)
+        stopping.set(String(args.path), (controller = new AbortController()));
+      const stop = controller.signal;
       let holds = 0;
-      while (Date.now() < until) {
+      while (Date.now() < until && !stop.aborted) {
         let lease;
         try {
-          lease = await mutex.acquire({ timeoutMs: Math.max(1, until - Date.now()) });
+          lease = await mutex.acquire({ timeoutMs: Math.max(1, until - Date.now()), signal: stop });
         } catch (error) {
-          if (isRecipeError(error, 'TIMEOUT')) break;
+          if (isRecipeError(error, 'TIMEOUT', 'ABORTED')) break;
           await new Promise((resolve) => setTimeout(resolve, 50));
           continue;
         }
@@ -63,6 +70,10 @@ export async function handle(action: string, args: Args, peer: NodePeer): Promis
       }
       return holds;
     }
+    case 'stop':
+      // Ends the hold loops on `path` of this process after their current hold.
+      stopping.get(String(args.path))?.abort();
+      return true;
     case 'cycles': {
       const mutex = new Mutex(client, String(args.path));
       const count = Number(args.count);

@@ -1,4 +1,12 @@
+import { setMaxListeners } from 'node:events';
 import { RecipeError } from './errors.ts';
+
+/**
+ * A signal that never fires, shared by every wait that has no deadline: creating an AbortController
+ * per call showed up in profiles. Waits remove their listeners when they end, so sharing it is safe.
+ */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+setMaxListeners(0, NEVER_ABORTED);
 
 /**
  * One signal for "stop waiting": the caller's AbortSignal, or the timeout, whichever comes first.
@@ -26,7 +34,8 @@ export class Deadline {
     const signals: AbortSignal[] = [];
     if (userSignal) signals.push(userSignal);
     if (timeoutMs !== undefined && timeoutMs > 0) signals.push(AbortSignal.timeout(timeoutMs));
-    this.signal = signals.length === 0 ? new AbortController().signal : AbortSignal.any(signals);
+    if (signals.length === 0) this.signal = NEVER_ABORTED;
+    else this.signal = signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
   }
 
   remainingMs(): number {

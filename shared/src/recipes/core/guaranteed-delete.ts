@@ -1,6 +1,7 @@
 import type { ZooKeeperClient } from '../../client/index.ts';
 import { isConnectionLossClass, isZooKeeperError } from '../../client/index.ts';
 import { waitForConnection } from './connection.ts';
+import { NEVER_ABORTED } from './deadline.ts';
 
 /**
  * Deletes a node and keeps trying through connection losses until the server confirms it is gone
@@ -16,7 +17,6 @@ export async function deleteGuaranteed(
   path: string,
   options: { version?: number } = {},
 ): Promise<void> {
-  const never = new AbortController().signal;
   for (;;) {
     try {
       await client.delete(path, { version: options.version ?? -1 });
@@ -27,7 +27,7 @@ export async function deleteGuaranteed(
       if (!isConnectionLossClass(error) && !isZooKeeperError(error, 'SESSIONEXPIRED')) throw error;
     }
     try {
-      await waitForConnection(client, never);
+      await waitForConnection(client, NEVER_ABORTED);
     } catch {
       return; // the client closed for good: the session, and its ephemerals, end with it
     }

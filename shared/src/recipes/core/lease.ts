@@ -62,12 +62,25 @@ export class Lease {
     if (this.reason) throw this.signal.reason as Error;
   }
 
+  private endError(reason: LeaseEndReason): RecipeError {
+    if (reason !== 'released' && reason !== 'closed') {
+      return new RecipeError('LOST', this.recipe, this.path, `lease ended: ${reason}`);
+    }
+    // An ordinary end needs no stack trace, and capturing one on every release showed up in profiles.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return new RecipeError('NOT_HELD', this.recipe, this.path, `lease ended: ${reason}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+
   /** For recipes: marks the lease as ended. */
   end(reason: LeaseEndReason): void {
     if (this.reason) return;
     this.reason = reason;
-    const code = reason === 'released' || reason === 'closed' ? 'NOT_HELD' : 'LOST';
-    this.controller.abort(new RecipeError(code, this.recipe, this.path, `lease ended: ${reason}`));
+    this.controller.abort(this.endError(reason));
     for (const listener of this.endListeners.splice(0)) {
       try {
         listener(reason);

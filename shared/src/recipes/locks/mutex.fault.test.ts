@@ -77,6 +77,9 @@ describe('Mutex safety', () => {
       pauseTarget: currentHolder,
       expireTargets: async () => [await currentHolder()],
     });
+    await Promise.all(
+      peers.map((peer) => peer.call('mutex.stop', { client: 'c1', path: lockPath }, { actor: 'control' })),
+    );
 
     const perContender = await Promise.all(loops);
     await admin.close();

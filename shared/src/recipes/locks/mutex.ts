@@ -1,11 +1,16 @@
 import type { ZooKeeperClient } from '../../client/index.ts';
 import { validatePath } from '../../client/index.ts';
-import { watchConnection } from '../core/connection.ts';
 import { Deadline } from '../core/deadline.ts';
 import { RecipeError } from '../core/errors.ts';
 import { deleteGuaranteed } from '../core/guaranteed-delete.ts';
 import { Lease } from '../core/lease.ts';
+import {
+  bindLeaseToConnection,
+  validateConnectionPolicy,
+  type ConnectionPolicy,
+} from '../core/lease-connection.ts';
 import { acquireLockNode, listContenders, standardDriver } from '../core/lock-internals.ts';
+import { SerialQueue } from '../core/serial-queue.ts';
 import { localAddress } from '../core/local-address.ts';
 import { stripProtection } from '../core/protected-name.ts';
 
@@ -13,16 +18,7 @@ import { stripProtection } from '../core/protected-name.ts';
 export const MUTEX_LOCK_NAME = 'lock-';
 const KAZOO_LOCK_NAME = '__lock__';
 
-/**
- * What a holder does when the connection drops:
- * - "suspended" (default, safe): the lease ends at once, because the servers may expire the session
- *   and give the lock to someone else before this client hears about it. After reconnecting, the
- *   old node is deleted; acquire again to continue.
- * - "lost": the lease survives a disconnection and ends only when the session is lost. Fewer
- *   interruptions, but during a partition two holders can overlap; only safe when the protected
- *   resource checks fencing tokens.
- */
-export type ConnectionPolicy = 'suspended' | 'lost';
+export type { ConnectionPolicy };
 
 export interface MutexOptions {
   /** stored in the lock node (Curator stores the host address); shown by participants() */
@@ -60,7 +56,7 @@ export class Mutex {
   private lease: Lease | undefined;
   private holdCount = 0;
   /** serialises acquire and release on this object: one change of ownership at a time */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly driver = standardDriver([MUTEX_LOCK_NAME, KAZOO_LOCK_NAME], 1);
   private readonly policy: ConnectionPolicy;
 
@@ -70,15 +66,7 @@ export class Mutex {
     private readonly options: MutexOptions = {},
   ) {
     validatePath(path, { operation: 'Mutex' });
-    this.policy = options.connectionPolicy ?? 'suspended';
-    if (this.policy !== 'suspended' && this.policy !== 'lost') {
-      throw new RecipeError(
-        'BAD_ARGUMENT',
-        'Mutex',
-        path,
-        `unknown connectionPolicy "${String(this.policy)}"`,
-      );
-    }
+    this.policy = validateConnectionPolicy('Mutex', path, options.connectionPolicy);
   }
 
   /** Waits for the lock. Rejects with RecipeError TIMEOUT / ABORTED, or a ZooKeeperError. */
@@ -134,29 +122,14 @@ export class Mutex {
     );
     this.lease = lease;
     this.holdCount = 1;
-    this.endLeaseOnConnectionTrouble(lease);
-    return lease;
-  }
-
-  private endLeaseOnConnectionTrouble(lease: Lease): void {
-    const forget = (reason: 'suspended' | 'lost' | 'closed'): void => {
-      stopWatching();
+    // After a connection drop (policy) or a lost session the lease ends, and this object forgets it.
+    bindLeaseToConnection(this.client, lease, this.policy, () => {
       if (this.lease === lease) {
         this.lease = undefined;
         this.holdCount = 0;
       }
-      lease.end(reason);
-      // Once reconnected, free the place in line (the node survives if only the connection dropped).
-      if (reason !== 'closed') void deleteGuaranteed(this.client, lease.path).catch(() => {});
-    };
-    const stopWatching = watchConnection(this.client, {
-      onSuspended: () => {
-        if (this.policy === 'suspended') forget('suspended');
-      },
-      onLost: () => forget('lost'),
-      onClosed: () => forget('closed'),
     });
-    lease.onEnd(() => stopWatching());
+    return lease;
   }
 
   private async releaseNow(): Promise<void> {
@@ -173,8 +146,6 @@ export class Mutex {
   }
 
   private serialised<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(operation, operation);
-    this.queue = run.catch(() => {});
-    return run;
+    return this.queue.run(operation);
   }
 }

@@ -1,5 +1,5 @@
 import type { NodeData, ZooKeeperClient } from '../../client/index.ts';
-import { ensurePath, nodeName, validatePath } from '../../client/index.ts';
+import { ensurePath, nodeName, op, validatePath } from '../../client/index.ts';
 import { retryIdempotent } from '../core/connection.ts';
 import { createProtected } from '../core/create-protected.ts';
 import { Deadline } from '../core/deadline.ts';
@@ -10,6 +10,9 @@ import { deleteGuaranteed } from '../core/guaranteed-delete.ts';
 const RECIPE = 'SequentialIdGenerator';
 /** `_c_` + UUID + `-`, the protected-name prefix in front of ours */
 const PROTECTION_LENGTH = 40;
+/** deletes per multi; a multi is one request, so it must stay well under jute.maxbuffer */
+const MAX_DELETE_BATCH = 500;
+const DELETE_BATCH_DELAY_MS = 50;
 
 export interface SequentialIdGeneratorOptions {
   /** the ID nodes' name before the sequence number; default "id-" */
@@ -44,8 +47,8 @@ export interface SequentialIdGeneratorOptions {
  *   reason the parent must never be deleted by hand.
  * - The counter is a signed 32-bit number: after 2^31 children the server wraps it to negative
  *   numbers, and nextId() then fails with CORRUPT_DATA rather than hand out IDs that may repeat.
- * - Each ID costs a write (two without keepNodes: the node is deleted in the background). For many
- *   IDs per second use RangeIdGenerator.
+ * - Each ID costs a write, plus its share of a batched delete without keepNodes (the nodes are
+ *   deleted in the background, many per multi). For many IDs per second use RangeIdGenerator.
  *
  * Faults: the ID node has a Curator protected name, so a create whose reply was lost is found again
  * by its UUID after reconnecting and its number used — nothing is wasted, nothing left behind.
@@ -57,6 +60,8 @@ export class SequentialIdGenerator {
   private readonly keepNodes: boolean;
   private parentReady: Promise<void> | undefined;
   private readonly pendingDeletes = new Set<Promise<void>>();
+  private readonly deleteBatch: string[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -99,6 +104,7 @@ export class SequentialIdGenerator {
   /** Stops handing out IDs; resolves once the ID nodes still being deleted are gone. */
   async close(): Promise<void> {
     this.closed = true;
+    this.flushDeletes();
     await Promise.allSettled([...this.pendingDeletes]);
   }
 
@@ -131,12 +137,35 @@ export class SequentialIdGenerator {
     return Number.parseInt(sequence, 10);
   }
 
+  /**
+   * Deletes handed-out ID nodes in batches — one multi per 50 ms or per 500 nodes — so a stream of
+   * IDs costs about one write each instead of two. If a batch fails (a node already gone, a
+   * connection loss), each of its nodes falls back to its own guaranteed delete.
+   */
   private deleteInBackground(path: string): void {
-    const deletion = deleteGuaranteed(this.client, path)
-      // NOAUTH and the like: the node stays, which costs a little space and nothing else.
-      .catch(() => {})
-      .finally(() => this.pendingDeletes.delete(deletion));
-    this.pendingDeletes.add(deletion);
+    this.deleteBatch.push(path);
+    if (this.deleteBatch.length >= MAX_DELETE_BATCH) this.flushDeletes();
+    else this.flushTimer ??= setTimeout(() => this.flushDeletes(), DELETE_BATCH_DELAY_MS).unref();
+  }
+
+  private flushDeletes(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    while (this.deleteBatch.length > 0) {
+      const paths = this.deleteBatch.splice(0, MAX_DELETE_BATCH);
+      const deletion = this.client
+        .multi(paths.map((each) => op.delete(each)))
+        .then(
+          () => {},
+          () =>
+            Promise.all(
+              // NOAUTH and the like: the node stays, which costs a little space and nothing else.
+              paths.map((each) => deleteGuaranteed(this.client, each).catch(() => {})),
+            ).then(() => {}),
+        )
+        .finally(() => this.pendingDeletes.delete(deletion));
+      this.pendingDeletes.add(deletion);
+    }
   }
 }
 
