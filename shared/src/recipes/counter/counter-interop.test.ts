@@ -96,6 +96,7 @@ describe('SharedCount with Curator SharedCount / DistributedAtomicInteger and Ka
       ),
     ]);
     const expected = 6 * perParticipant;
+    await clients[0]!.sync(path);
     expect((await clients[0]!.getData(path)).data.readInt32BE(0)).toBe(expected);
     await eventually(() => expect(ours.map((count) => count.count)).toEqual([expected, expected]));
     await eventually(async () =>
@@ -180,6 +181,7 @@ describe('DistributedAtomicLong with Curator DistributedAtomicLong', () => {
     const all = [...fromUs.flat(), ...fromCurator.flat()];
     expect(all).toHaveLength(180);
     expect(new Set(all).size).toBe(180);
+    await clients[0]!.sync(path);
     expect((await ours[0]!.get()).postValue).toBe(180n);
   });
 });

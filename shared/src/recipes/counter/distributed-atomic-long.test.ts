@@ -82,9 +82,11 @@ describe('DistributedAtomicLong', () => {
         }
       }),
     );
-    expect((await counters[0]!.get()).postValue).toBe(90n);
     // Every increment saw its own post value: no two callers were handed the same number.
     expect(new Set(postValues).size).toBe(90);
+    // The clients are spread over the servers: read after a sync, or a follower may still be behind.
+    await clients[0]!.sync('/atomic/contended');
+    expect((await counters[0]!.get()).postValue).toBe(90n);
   });
 
   it('reports succeeded: false when a bounded retry policy runs out, and then writes nothing', async () => {
@@ -108,6 +110,7 @@ describe('DistributedAtomicLong', () => {
       }),
     );
     expect(succeeded + failed).toBe(90);
+    await clients[0]!.sync('/atomic/bounded');
     expect((await counters[0]!.get()).postValue).toBe(BigInt(succeeded));
   });
 
