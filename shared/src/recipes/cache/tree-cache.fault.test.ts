@@ -76,8 +76,9 @@ describe.each(['auto', 'oneShot'] as const)('TreeCache under faults (watchMode %
     }
     await writing;
     expect(client.sessionId).toBe(session);
+    // The resync after reconnecting runs in the background: wait for it before comparing.
+    await eventually(() => expect(model.log).toContain('resynced reconnected'));
     await expectConsistent(cache, model, writers[0]!, root);
-    expect(model.log).toContain('resynced reconnected');
     await closeAll();
   });
 
@@ -97,9 +98,9 @@ describe.each(['auto', 'oneShot'] as const)('TreeCache under faults (watchMode %
     });
     await recorder.waitFor('lost');
     await writing;
+    await eventually(() => expect(model.log).toContain('resynced newSession'));
     await expectConsistent(cache, model, writers[0]!, root);
     expect(client.sessionId).not.toBe(session);
-    expect(model.log).toContain('resynced newSession');
     // The watch of the new session works.
     await writers[1]!.create(`${root}/after-expiry`, 'x');
     await eventually(() => expect(cache.get(`${root}/after-expiry`)).toBeDefined());
