@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { deleteRecursive } from '../../client/index.ts';
-import { eventually, useZooKeeper } from '../../testing/index.ts';
+import { deleteRecursive, type ZooKeeperClient } from '../../client/index.ts';
+import { connectCuttable, eventually, useZooKeeper } from '../../testing/index.ts';
 import { ChildrenCache } from './children-cache.ts';
 import { EventModel, randomMutations, readTree, viewOf } from './cache-test-support.ts';
 
 const zk = useZooKeeper('children-cache');
+
+/** The children of `parent` as a ChildrenCache should hold them, read through `client`. */
+async function childrenOf(client: ZooKeeperClient, parent: string) {
+  const tree = await readTree(client, parent, 1);
+  tree.delete(parent);
+  return tree;
+}
 
 describe.each(['auto', 'oneShot'] as const)('ChildrenCache (watchMode %s)', (watchMode) => {
   it('loads the children with their data, then reports each addition, update and removal', async () => {
@@ -72,5 +79,101 @@ describe.each(['auto', 'oneShot'] as const)('ChildrenCache (watchMode %s)', (wat
     expect(model.view()).toEqual(await children());
     expect(model.violations).toEqual([]);
     await cache.close();
+  });
+
+  it('after a dropped connection reports exactly what changed among the children meanwhile', async () => {
+    const { client, proxy, cut, restore } = await connectCuttable(zk);
+    try {
+      const writer = await zk.connect();
+      const parent = `/disconnect-${watchMode}`;
+      await writer.create(parent);
+      for (const name of ['changed', 'gone', 'reborn', 'untouched']) {
+        await writer.create(`${parent}/${name}`, name);
+      }
+      await client.sync(parent);
+      const cache = new ChildrenCache(client, parent, { watchMode });
+      const model = new EventModel(cache);
+      await cache.start();
+      const sessionId = client.sessionId;
+      const mark = model.log.length;
+
+      await cut();
+      await writer.setData(`${parent}/changed`, 'changed again');
+      await writer.delete(`${parent}/gone`);
+      await writer.delete(`${parent}/reborn`);
+      await writer.create(`${parent}/reborn`, 'reborn'); // same data and version: only czxid differs
+      await writer.create(`${parent}/new`, 'new');
+      await writer.create(`${parent}/untouched/grandchild`, 'not a child');
+      restore();
+
+      // The cache's server may apply the writer's changes a little after the resync: wait for both.
+      await eventually(
+        async () => {
+          expect(model.log.slice(mark)).toContain('resynced reconnected');
+          expect(model.view()).toEqual(await childrenOf(writer, parent));
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(client.sessionId).toBe(sessionId);
+      expect(model.changesSince(mark)).toEqual([
+        `changed ${parent}/changed`,
+        `created ${parent}/new`,
+        `created ${parent}/reborn`,
+        `deleted ${parent}/gone`,
+        `deleted ${parent}/reborn`,
+      ]);
+      expect(model.violations).toEqual([]);
+      expect(viewOf(cache.snapshot().values())).toEqual(await childrenOf(writer, parent));
+      await cache.close();
+      expect(client.watchCount).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('after its session expired, reports the differences and keeps watching on the new session', async () => {
+    const { client, proxy, recorder, cut, restore, expire } = await connectCuttable(zk);
+    try {
+      const writer = await zk.connect();
+      const parent = `/expiry-${watchMode}`;
+      await writer.create(parent);
+      await writer.create(`${parent}/a`, 'a');
+      await writer.create(`${parent}/b`, 'b');
+      await client.sync(parent);
+      const cache = new ChildrenCache(client, parent, { watchMode });
+      const model = new EventModel(cache);
+      await cache.start();
+      const oldSession = client.sessionId;
+      const mark = model.log.length;
+
+      await cut();
+      await expire();
+      await writer.setData(`${parent}/a`, 'a2');
+      await writer.delete(`${parent}/b`);
+      await writer.create(`${parent}/c`, 'c');
+      restore();
+      await recorder.waitFor('lost');
+      await eventually(
+        async () => {
+          expect(model.log.slice(mark)).toContain('resynced newSession');
+          expect(model.view()).toEqual(await childrenOf(writer, parent));
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(client.sessionId).not.toBe(oldSession);
+      expect(model.changesSince(mark)).toEqual([
+        `changed ${parent}/a`,
+        `created ${parent}/c`,
+        `deleted ${parent}/b`,
+      ]);
+
+      await writer.create(`${parent}/d`, 'd');
+      await eventually(() => expect(cache.get('d')?.data.toString()).toBe('d'));
+      expect(model.violations).toEqual([]);
+      await cache.close();
+      expect(client.watchCount).toBe(0);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { op, parseConnectString } from '../../client/index.ts';
-import { StateRecorder, TcpProxy, eventually, useZooKeeper } from '../../testing/index.ts';
+import { op } from '../../client/index.ts';
+import { connectCuttable, eventually, useZooKeeper } from '../../testing/index.ts';
 import { EventModel } from './cache-test-support.ts';
 import { NodeCache } from './node-cache.ts';
 
@@ -54,11 +54,8 @@ describe.each(['auto', 'oneShot'] as const)('NodeCache (watchMode %s)', (watchMo
   });
 
   it('tells a delete-and-recreate from a change, also across a dropped connection (CURATOR-391)', async () => {
-    const target = parseConnectString(zk.ensembleConnectString).servers[0]!;
-    const proxy = await TcpProxy.start(target);
+    const { client, proxy, cut, restore } = await connectCuttable(zk);
     try {
-      const client = await zk.connectVia(proxy.address, { sessionTimeoutMs: 8000 });
-      const recorder = new StateRecorder(client);
       const writer = await zk.connect();
       const path = `/reborn-${watchMode}`;
       await writer.create(path, 'same');
@@ -72,12 +69,10 @@ describe.each(['auto', 'oneShot'] as const)('NodeCache (watchMode %s)', (watchMo
       await eventually(() => expect(cache.get()?.stat.czxid).toBeGreaterThan(first.stat.czxid));
       const second = cache.get()!;
 
-      proxy.setMode('refuse');
-      proxy.sever();
-      await recorder.waitFor('suspended');
+      await cut();
       await writer.delete(path);
       await writer.create(path, 'same'); // identical data and version: only czxid tells
-      proxy.setMode('forward');
+      restore();
       await eventually(() => expect(cache.get()?.stat.czxid).toBeGreaterThan(second.stat.czxid));
       await eventually(() => expect(model.log).toContain('resynced reconnected'));
       expect(model.log).toEqual([
@@ -88,6 +83,47 @@ describe.each(['auto', 'oneShot'] as const)('NodeCache (watchMode %s)', (watchMo
         `created ${path}`,
         'resynced reconnected',
       ]);
+      await cache.close();
+      expect(client.watchCount).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('after its session expired, re-reads the node on the new session and keeps watching', async () => {
+    const { client, proxy, recorder, cut, restore, expire } = await connectCuttable(zk);
+    try {
+      const writer = await zk.connect();
+      const path = `/expiry-${watchMode}`;
+      await writer.create(path, 'before');
+      await client.sync(path);
+      const cache = new NodeCache(client, path, { watchMode });
+      const model = new EventModel(cache);
+      await cache.start();
+      const oldSession = client.sessionId;
+
+      await cut();
+      await expire();
+      await writer.setData(path, 'while expired');
+      restore();
+      await recorder.waitFor('lost');
+      await recorder.waitFor('connected');
+      // The cache's server may apply the write a little after the resync, so the order may vary.
+      await eventually(
+        () => {
+          expect(model.log).toContain('resynced newSession');
+          expect(cache.get()?.data.toString()).toBe('while expired');
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(client.sessionId).not.toBe(oldSession);
+      expect([...model.log].sort()).toEqual(['initialized', `changed ${path}`, 'resynced newSession'].sort());
+
+      // The watch is back on the new session: a later change still arrives.
+      await writer.setData(path, 'after');
+      await eventually(() => expect(cache.get()?.data.toString()).toBe('after'));
+      expect(model.violations).toEqual([]);
+      expect(client.watchCount).toBeGreaterThan(0);
       await cache.close();
       expect(client.watchCount).toBe(0);
     } finally {

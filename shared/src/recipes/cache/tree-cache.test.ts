@@ -8,8 +8,7 @@ import {
   op,
   parseConnectString,
 } from '../../client/index.ts';
-import { expireSession } from '../../ensemble/expire-session.ts';
-import { StateRecorder, TcpProxy, eventually, useZooKeeper } from '../../testing/index.ts';
+import { TcpProxy, connectCuttable, eventually, useZooKeeper } from '../../testing/index.ts';
 import type { CacheEvent } from './cache-events.ts';
 import { EventModel, randomMutations, readTree, viewOf } from './cache-test-support.ts';
 import { TreeCache, type CacheWatchMode } from './tree-cache.ts';
@@ -31,27 +30,6 @@ async function started(client: ZooKeeperClient, path: string, watchMode: CacheWa
   const model = new EventModel(cache);
   await cache.start({ timeoutMs: 10_000 });
   return { cache, model };
-}
-
-/** Cuts a client's connection through a proxy, deterministically, until `restore()` */
-async function proxiedClient(sessionTimeoutMs = 8000) {
-  const target = parseConnectString(zk.ensembleConnectString).servers[0]!;
-  const proxy = await TcpProxy.start(target);
-  const client = await zk.connectVia(proxy.address, { sessionTimeoutMs });
-  const recorder = new StateRecorder(client);
-  return {
-    client,
-    recorder,
-    proxy,
-    async cut(): Promise<void> {
-      proxy.setMode('refuse');
-      proxy.sever();
-      await recorder.waitFor('suspended');
-    },
-    restore(): void {
-      proxy.setMode('forward');
-    },
-  };
 }
 
 describe.each(['auto', 'oneShot'] as const)('TreeCache (watchMode %s)', (watchMode) => {
@@ -193,7 +171,7 @@ describe.each(['auto', 'oneShot'] as const)('TreeCache (watchMode %s)', (watchMo
   });
 
   it('after a dropped connection reports exactly what changed meanwhile (CURATOR-391 included)', async () => {
-    const { client, proxy, cut, restore } = await proxiedClient();
+    const { client, proxy, cut, restore } = await connectCuttable(zk);
     try {
       const writer = await zk.connect();
       const root = `/disconnect-${watchMode}`;
@@ -250,7 +228,7 @@ describe.each(['auto', 'oneShot'] as const)('TreeCache (watchMode %s)', (watchMo
   });
 
   it('after a session expiry re-adds the watch, re-reads and reports the differences', async () => {
-    const { client, proxy, recorder, cut, restore } = await proxiedClient();
+    const { client, proxy, recorder, cut, restore, expire } = await connectCuttable(zk);
     try {
       const writer = await zk.connect();
       const root = `/expiry-${watchMode}`;
@@ -260,10 +238,7 @@ describe.each(['auto', 'oneShot'] as const)('TreeCache (watchMode %s)', (watchMo
       const mark = model.log.length;
 
       await cut();
-      await expireSession(zk.ensembleConnectString, {
-        sessionId: oldSession,
-        sessionPassword: client.sessionPassword,
-      });
+      await expire();
       await writer.setData(`${root}/a`, 'a2');
       await writer.delete(`${root}/b`);
       await writer.create(`${root}/c`, 'c');

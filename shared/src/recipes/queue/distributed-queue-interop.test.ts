@@ -100,9 +100,16 @@ describe('DistributedQueue and Curator DistributedQueue', () => {
       ours.push(item);
     });
     expect(consumer.mode).toBe('at-least-once');
-    await eventually(async () => expect(ours.length + (await curatorConsumed('c2')).length).toBe(60), {
-      timeoutMs: 20_000,
-    });
+    // Done means: every item handed to a handler, and every claim let go by whoever took it — both
+    // consumers delete their claim only after the handler returned and the item was deleted.
+    await eventually(
+      async () => {
+        expect(ours.length + (await curatorConsumed('c2')).length).toBe(60);
+        expect((await client.getChildren(path)).children).toEqual([]);
+        expect((await client.getChildren(lockPath)).children).toEqual([]);
+      },
+      { timeoutMs: 20_000 },
+    );
     await consumer.stop();
     const theirs = await curatorConsumed('c2');
     await curator.call('queue.close', { name: 'c2' });
