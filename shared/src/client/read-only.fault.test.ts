@@ -32,6 +32,8 @@ describe('read-only mode', () => {
     clients.push(client);
     await client.waitForConnected();
     expect(client.state).toBe('connected');
+    // The survivor must have /ro before it is cut off (local sessions: connecting proves nothing).
+    await client.sync('/ro');
     const states = new StateRecorder(client);
 
     for (const member of ensemble.participants) if (member !== survivor) await ensemble.kill(member.id);

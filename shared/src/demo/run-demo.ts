@@ -96,6 +96,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     await publishConfigUntilDone(admin, options, say);
 
     await Promise.all(workers.map((worker) => worker.stop().catch(() => {})));
+    // The workers wrote through their own sessions, maybe on other servers.
+    await admin.sync(COUNTER_PATH);
     const counter = Number((await admin.getData(COUNTER_PATH)).data.toString()) - counterAtStart;
     const configVersions = (await admin.getData(CONFIG_PATH)).stat.version;
     const tallies = Object.fromEntries(workers.map((worker) => [worker.name, worker.tally]));

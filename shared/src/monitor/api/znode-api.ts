@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { joinPath, type ZooKeeperClient } from '../../client/index.ts';
+import { isZooKeeperError, joinPath, type ZooKeeperClient } from '../../client/index.ts';
 import { parseRequest, znodePath } from '../../http/index.ts';
 import { aclView, dataView, statView } from '../znode-view.ts';
 
@@ -16,12 +16,16 @@ const nodeQuery = z.object({ path: znodePath });
  * - `GET /api/tree?path=/a&limit=200`: the node's Stat and its children (sorted, each with Stat);
  * - `GET /api/node?path=/a`: data (text / JSON / hex), Stat and ACL.
  * A missing node is a 404 with code NONODE (from the error middleware), a bad path a 400.
+ *
+ * Each read starts with a sync: someone who just wrote through zkCli or a service expects to see it,
+ * and the monitor's session may be on a follower that has not applied that write yet.
  */
 export function znodeRouter(client: ZooKeeperClient): Router {
   const router = Router();
 
   router.get('/api/tree', async (request, response) => {
     const { query } = parseRequest(request, { query: treeQuery });
+    await catchUp(client, query.path);
     const { children, stat } = await client.getChildren(query.path);
     const names = children.sort().slice(0, query.limit);
     // One pipelined exists() per child; a child deleted in between simply drops out of the list.
@@ -39,6 +43,7 @@ export function znodeRouter(client: ZooKeeperClient): Router {
 
   router.get('/api/node', async (request, response) => {
     const { query } = parseRequest(request, { query: nodeQuery });
+    await catchUp(client, query.path);
     const [{ data, stat }, { acl }] = await Promise.all([
       client.getData(query.path),
       client.getACL(query.path),
@@ -52,4 +57,13 @@ export function znodeRouter(client: ZooKeeperClient): Router {
   });
 
   return router;
+}
+
+/** Syncs before a read; a read-only server refuses sync, and then the read is as fresh as it gets. */
+async function catchUp(client: ZooKeeperClient, path: string): Promise<void> {
+  try {
+    await client.sync(path);
+  } catch (error) {
+    if (!isZooKeeperError(error, 'NOTREADONLY')) throw error;
+  }
 }

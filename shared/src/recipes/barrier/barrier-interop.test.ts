@@ -73,6 +73,7 @@ describe('DistributedBarrier with Curator DistributedBarrier', () => {
     const ours = new DistributedBarrier(client, path);
     await curator.call('barrier.single.create', { client: 'j1', name: 's1', path });
     await curator.call('barrier.single.set', { name: 's1' });
+    await client.sync(path); // Curator set it through its own connection
     let released = false;
     const waiting = ours.waitOnBarrier({ timeoutMs: 20_000 }).then(() => (released = true));
     await eventually(() => expect(client.watchCount).toBe(1));
@@ -81,8 +82,12 @@ describe('DistributedBarrier with Curator DistributedBarrier', () => {
     await waiting;
 
     await ours.setBarrier();
-    expect(await curator.call('barrier.single.wait', { name: 's1', timeoutMs: 200 }, { actor: 's1' })).toBe(
-      false,
+    // Curator's connection may be on a server that has not applied our set yet: a stale "no barrier"
+    // lets it through at once. Asked again, it must be held.
+    await eventually(async () =>
+      expect(await curator.call('barrier.single.wait', { name: 's1', timeoutMs: 200 }, { actor: 's1' })).toBe(
+        false,
+      ),
     );
     const curatorWaits = curator.call(
       'barrier.single.wait',

@@ -147,6 +147,7 @@ describe('DistributedAtomicLong with Curator DistributedAtomicLong', () => {
       preValue: '9007199254740993',
       postValue: '9007199254740994',
     });
+    await client.sync(path); // Curator's increment went through its own connection
     expect((await client.getData(path)).data.toString('hex')).toBe('0020000000000002');
   });
 

@@ -50,6 +50,7 @@ describe('ServiceDiscovery under faults', () => {
     await recorder.waitFor('lost');
     await eventually(() => expect(restored.sort()).toEqual(['seq-', 'updated']), { timeoutMs: 20_000 });
     expect(client.sessionId).not.toBe(oldSession);
+    await admin.sync('/fault/expiry/api'); // re-registered through the client, maybe on another server
     const children = (await admin.getChildren('/fault/expiry/api')).children.sort();
     expect(children.filter((name) => !name.startsWith('seq-'))).toEqual(['updated']);
     expect(children.filter((name) => name.startsWith('seq-'))).toHaveLength(1);
@@ -62,10 +63,12 @@ describe('ServiceDiscovery under faults', () => {
     await expire(client);
     await recorder.waitFor('lost', { count: 2 });
     await eventually(() => expect(restored.sort()).toEqual(['seq-', 'updated']), { timeoutMs: 20_000 });
+    await admin.sync('/fault/expiry/api');
     expect(await admin.exists('/fault/expiry/api/unregistered')).toBeNull();
     expect((await admin.getData('/fault/expiry/api/updated')).data.toString()).toBe(recordOf(v2));
 
     await discovery.close();
+    await admin.sync('/fault/expiry/api');
     expect((await admin.getChildren('/fault/expiry/api').catch(() => ({ children: [] }))).children).toEqual(
       [],
     );

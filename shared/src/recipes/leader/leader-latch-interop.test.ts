@@ -104,6 +104,7 @@ describe('LeaderLatch and Curator LeaderLatch on one path', () => {
     const lease = await second.waitForLeadership({ timeoutMs: 5000 });
     console.info(`latch hand-over Curator → TypeScript: ${Date.now() - curatorClosingAt} ms (upper bound)`);
     expect(lease.fencingToken).toBeGreaterThan(first.fencingToken);
+    await secondClient.sync(path); // Curator's nodes were deleted through its own connection
     expect(await ourView(secondClient, path)).toEqual([{ id: 'ts-2', isLeader: true }]);
     await second.close();
   });

@@ -229,6 +229,7 @@ describe('LeaderLatch', () => {
       await eventually(() => expect(leases).toHaveLength(2), { timeoutMs: 10_000 });
       expect(leases[1]!.fencingToken).toBeGreaterThan(before.fencingToken);
       expect(latch.ourPath).not.toBe(before.path);
+      await admin.sync(latch.ourPath!); // re-created through the latch's client
       expect(await admin.exists(latch.ourPath!)).not.toBeNull();
       await latch.close();
     } finally {

@@ -50,6 +50,7 @@ describe('ReadWriteLock', () => {
     expect(writing.path).toMatch(/^\/rw\/layout\/_c_[0-9a-f-]{36}-__WRIT__\d{10}$/);
     expect(writing.fencingToken).toBeGreaterThan(reading.fencingToken);
     await writing.release();
+    await clients[0]!.sync('/rw/layout'); // released through the writer's client
     expect(await reader!.contenderNodes()).toEqual([]);
   });
 
@@ -231,6 +232,7 @@ describe('ReadWriteLock', () => {
     // The strict holder's node is deleted once it is back; the lenient one still holds.
     await eventually(async () => expect(await strictClient.exists(strict.path)).toBeNull());
     expect(lenient.isHeld).toBe(true);
+    await other.sync(lenient.path);
     expect(await other.exists(lenient.path)).not.toBeNull();
 
     // An expired session ends even the lenient lease, and a waiting writer gets the lock.

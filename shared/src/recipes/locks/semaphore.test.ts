@@ -55,7 +55,8 @@ describe('Semaphore', () => {
     expect(await c!.tryAcquire()).toBeNull();
     const waiting = c!.acquire();
     expect(await stillPending(waiting)).toBe(true);
-    expect(await a!.participants()).toEqual(['s0', 's1', 's2']);
+    // Written through b and c, read through a (maybe another server): wait for it to catch up.
+    await eventually(async () => expect(await a!.participants()).toEqual(['s0', 's1', 's2']));
     await leaseA.release();
     const leaseC = await waiting;
     expect(leaseC.fencingToken).toBeGreaterThan(leaseB.fencingToken);
@@ -118,6 +119,8 @@ describe('Semaphore', () => {
       client.on('notification', (event) => notifications[index]!.push(event)),
     );
     const first = await new Semaphore(holderClient, '/sem/herd', 1).acquire();
+    // It lets go of the gate in the background: wait, or a waiter could queue behind that node.
+    await eventually(async () => expect(await children(holderClient, '/sem/herd/locks')).toEqual([]));
     const leases: Lease[] = [];
     const done = waiters.map((client) =>
       new Semaphore(client, '/sem/herd', 1).acquire().then((lease) => {

@@ -60,6 +60,7 @@ describe('SequentialIdGenerator', () => {
     expect(all).toHaveLength(100);
     expect(new Set(all).size).toBe(100);
     await Promise.all(generators.map((generator) => generator.close()));
+    await clients[0]!.sync('/ids/concurrent'); // the other generators deleted through their clients
     expect((await clients[0]!.getChildren('/ids/concurrent')).children).toEqual([]);
   });
 

@@ -54,6 +54,7 @@ describe('PersistentNode', () => {
     );
     expect(events).toEqual(['created /nodes/deleted', 'deleted /nodes/deleted', 'created /nodes/deleted']);
     await node.close();
+    await intruder.sync('/nodes/deleted'); // closed through the node's own client
     expect(await intruder.exists('/nodes/deleted')).toBeNull();
   });
 
@@ -107,6 +108,7 @@ describe('PersistentNode', () => {
     });
     expect(second.slice(-10)).toBe(suffix);
     expect(prefix(second)).not.toBe(prefix(first));
+    await intruder.sync(second); // re-created through the node's own client
     expect((await intruder.getData(second)).data.toString()).toBe('pn');
 
     await expire(client);
@@ -120,6 +122,7 @@ describe('PersistentNode', () => {
     expect((await intruder.exists(third))!.ephemeralOwner).toBe(client.sessionId);
     expect((await intruder.getChildren('/nodes/protected')).children).toHaveLength(1);
     await node.close();
+    await intruder.sync('/nodes/protected');
     expect((await intruder.getChildren('/nodes/protected')).children).toEqual([]);
   });
 
