@@ -10,6 +10,10 @@ export interface SessionCredentials {
  * with its id and password and closes it. The server deletes the session's ephemerals and drops the
  * owner's connection; when the owner reconnects it is told the session has expired. This is the
  * classic way ZooKeeper's and Curator's own tests force an expiry without waiting out the timeout.
+ *
+ * It returns only once the servers refuse the session: a join after the close must be told
+ * "expired". A close whose reply was lost (a slow or loaded server) would otherwise leave the session
+ * alive, kept so by its owner's pings, and the caller waiting for an expiry that never comes.
  */
 export async function expireSession(
   connectString: string,
@@ -17,22 +21,47 @@ export async function expireSession(
   options: { timeoutMs?: number } = {},
 ): Promise<void> {
   if (session.sessionId === 0n) throw new Error('expireSession: the client has no session yet');
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) {
+      throw new Error(
+        `expireSession: session 0x${session.sessionId.toString(16)} was still alive at the deadline`,
+      );
+    }
+    if ((await joinAndClose(connectString, session, remainingMs)) === 'expired') return;
+  }
+}
+
+/** Joins the session and closes it; 'expired' when the servers no longer know it. */
+async function joinAndClose(
+  connectString: string,
+  session: SessionCredentials,
+  timeoutMs: number,
+): Promise<'expired' | 'closed'> {
   const intruder = new ZooKeeperClient(connectString, {
     session: { sessionId: session.sessionId, password: session.sessionPassword },
     renewSessionOnExpiry: false,
     connectTimeoutMs: timeoutMs,
     logger: {},
   });
+  let expired = false;
+  intruder.on('state', (change) => {
+    if (change.event === 'lost') expired = true;
+  });
   intruder.start();
+  let joined: bigint;
   try {
     await intruder.waitForConnected({ timeoutMs });
-    if (intruder.sessionId !== session.sessionId) {
-      throw new Error(
-        `expireSession: joined session 0x${intruder.sessionId.toString(16)} instead of the target`,
-      );
-    }
+    joined = intruder.sessionId;
+  } catch (error) {
+    if (expired) return 'expired';
+    throw error;
   } finally {
-    await intruder.close();
+    if (!expired) await intruder.close();
   }
+  if (joined !== session.sessionId) {
+    throw new Error(`expireSession: joined session 0x${joined.toString(16)} instead of the target`);
+  }
+  return 'closed';
 }
