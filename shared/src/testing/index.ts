@@ -3,6 +3,7 @@ export { eventually, type EventuallyOptions } from './eventually.ts';
 export { StateRecorder, type RecordedStateEvent } from './state-recorder.ts';
 export { TcpProxy, type ProxyMode } from './tcp-proxy.ts';
 export { connectCuttable, type CuttableClient } from './cuttable-client.ts';
+export { childrenOrNone } from './children-or-none.ts';
 export { JsonLinePeer, type PeerEvent } from './interop/json-line-peer.ts';
 export { startCuratorPeer, compileCuratorPeer, curatorClasspath } from './interop/curator-peer.ts';
 export { startKazooPeer } from './interop/kazoo-peer.ts';

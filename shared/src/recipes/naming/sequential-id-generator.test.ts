@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, useZooKeeper } from '../../testing/index.ts';
+import { childrenOrNone, eventually, useZooKeeper } from '../../testing/index.ts';
 import { SequentialIdGenerator } from './sequential-id-generator.ts';
 
 const zk = useZooKeeper('sequential-ids');
@@ -13,7 +13,7 @@ describe('SequentialIdGenerator', () => {
     // One generator alone on its parent: consecutive (deleting ID nodes does not advance the counter).
     expect(taken).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     await ids.close();
-    expect((await client.getChildren('/ids/orders')).children).toEqual([]);
+    expect(await childrenOrNone(client, '/ids/orders')).toEqual([]);
   });
 
   it('keeps its parent persistent: an empty parent is not reaped, so the counter never restarts', async () => {
@@ -61,7 +61,7 @@ describe('SequentialIdGenerator', () => {
     expect(new Set(all).size).toBe(100);
     await Promise.all(generators.map((generator) => generator.close()));
     await clients[0]!.sync('/ids/concurrent'); // the other generators deleted through their clients
-    expect((await clients[0]!.getChildren('/ids/concurrent')).children).toEqual([]);
+    expect(await childrenOrNone(clients[0]!, '/ids/concurrent')).toEqual([]);
   });
 
   it('rejects bad input clearly', async () => {

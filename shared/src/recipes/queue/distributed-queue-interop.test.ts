@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  childrenOrNone,
   eventually,
   startCuratorPeer,
   startNodePeer,
@@ -107,8 +108,8 @@ describe('DistributedQueue and Curator DistributedQueue', () => {
     await eventually(
       async () => {
         expect(ours.length + (await curatorConsumed('c2')).length).toBe(60);
-        expect((await client.getChildren(path)).children).toEqual([]);
-        expect((await client.getChildren(lockPath)).children).toEqual([]);
+        expect(await childrenOrNone(client, path)).toEqual([]);
+        expect(await childrenOrNone(client, lockPath)).toEqual([]);
       },
       { timeoutMs: 20_000 },
     );
@@ -118,7 +119,7 @@ describe('DistributedQueue and Curator DistributedQueue', () => {
     expect([...ours, ...theirs].sort()).toEqual([...items].sort());
     expect(ours.length).toBeGreaterThan(0);
     expect(theirs.length).toBeGreaterThan(0);
-    expect((await client.getChildren(lockPath)).children).toEqual([]);
+    expect(await childrenOrNone(client, lockPath)).toEqual([]);
   });
 });
 
