@@ -99,9 +99,13 @@ describe('Mutex', () => {
         acquired.push(() => lease.release());
       }),
     );
+    for (const pending of done) pending.catch(() => {}); // reported by the await at the end
     await eventually(async () =>
       expect(await new Mutex(holderClient, '/locks/herd').contenderNodes()).toHaveLength(21),
     );
+    // Every waiter has looked at the line and set its one watch: a release before that would let a
+    // waiter find its predecessor gone without being notified.
+    await eventually(() => expect(waiters.every((client) => client.watchCount === 1)).toBe(true));
     expect(notifications).toHaveLength(0);
     await holder.release();
     for (let handOver = 1; handOver <= 20; handOver++) {

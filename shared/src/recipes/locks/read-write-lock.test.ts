@@ -202,9 +202,14 @@ describe('ReadWriteLock', () => {
         releases.push(() => lease.release());
       }),
     );
+    for (const pending of done) pending.catch(() => {}); // reported by the await at the end
     await eventually(async () =>
       expect(await new ReadWriteLock(holderClient, '/rw/herd').contenderNodes()).toHaveLength(11),
     );
+    // Every waiter has set its one watch: released earlier, a waiter would find its predecessor gone
+    // without a notification.
+    await eventually(() => expect(waiters.every((client) => client.watchCount === 1)).toBe(true));
+    expect(notifications).toHaveLength(0);
     await holder.release();
     for (let handOver = 1; handOver <= 10; handOver++) {
       await eventually(() => expect(releases).toHaveLength(handOver));
