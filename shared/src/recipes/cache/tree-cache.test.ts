@@ -245,9 +245,14 @@ describe.each(['auto', 'oneShot'] as const)('TreeCache (watchMode %s)', (watchMo
       restore();
       await recorder.waitFor('lost');
       await recorder.waitFor('connected');
-      await eventually(() => expect(model.log.slice(mark)).toContain('resynced newSession'), {
-        timeoutMs: 15_000,
-      });
+      // The cache's server may apply the writer's changes a little after the resync: wait for both.
+      await eventually(
+        async () => {
+          expect(model.log.slice(mark)).toContain('resynced newSession');
+          expect(model.view()).toEqual(await readTree(writer, root));
+        },
+        { timeoutMs: 15_000 },
+      );
       expect(client.sessionId).not.toBe(oldSession);
       expect(model.changesSince(mark)).toEqual([
         `changed ${root}/a`,
