@@ -75,6 +75,7 @@ describe('DistributedBarrier', () => {
     const waiting = new DistributedBarrier(client, '/barriers/expiry').waitOnBarrier().then(() => {
       released = true;
     });
+    waiting.catch(() => {}); // reported by the await below; never left unhandled if an assertion fails first
     await eventually(() => expect(client.watchCount).toBe(1));
     await expire(client);
     await states.waitFor('lost');
