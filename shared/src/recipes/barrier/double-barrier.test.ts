@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ZooKeeperClient } from '../../client/index.ts';
 import { expireSession } from '../../ensemble/index.ts';
-import { StateRecorder, eventually, useZooKeeper } from '../../testing/index.ts';
+import { StateRecorder, childrenOrNone, eventually, useZooKeeper } from '../../testing/index.ts';
 import { localAddress } from '../core/local-address.ts';
 import { DistributedDoubleBarrier, READY_NODE } from './double-barrier.ts';
 
@@ -16,8 +16,7 @@ async function expire(client: ZooKeeperClient): Promise<void> {
 }
 
 async function members(client: ZooKeeperClient, path: string): Promise<string[]> {
-  const { children } = await client.getChildren(path).catch(() => ({ children: [] as string[] }));
-  return children.filter((child) => child !== READY_NODE);
+  return (await childrenOrNone(client, path)).filter((child) => child !== READY_NODE);
 }
 
 describe('DistributedDoubleBarrier', () => {

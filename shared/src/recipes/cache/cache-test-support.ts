@@ -8,7 +8,9 @@ import {
   joinPath,
   listRecursive,
 } from '../../client/index.ts';
-import type { CacheEvents, CachedNode } from './cache-events.ts';
+import { expect } from 'vitest';
+import { eventually } from '../../testing/index.ts';
+import type { CacheEvents, CachedNode, ResyncReason } from './cache-events.ts';
 import type { EventEmitter } from 'node:events';
 
 /** path → "data|czxid|mzxid": enough to tell content, incarnation and data version apart. */
@@ -90,6 +92,21 @@ export class EventModel {
 
   view(): TreeView {
     return viewOf(this.nodes.values());
+  }
+
+  /**
+   * Waits until the cache has resynced for `reason` since log entry `from` and its events add up to
+   * `expected()`. Both, because the cache's server may apply other clients' writes a little after the
+   * resync; they then arrive as ordinary events.
+   */
+  async waitForResync(from: number, reason: ResyncReason, expected: () => Promise<TreeView>): Promise<void> {
+    await eventually(
+      async () => {
+        expect(this.log.slice(from)).toContain(`resynced ${reason}`);
+        expect(this.view()).toEqual(await expected());
+      },
+      { timeoutMs: 15_000 },
+    );
   }
 
   /** The log since `from`, without resync markers, sorted: for comparing sets of differences. */

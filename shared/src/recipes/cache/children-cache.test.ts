@@ -106,14 +106,7 @@ describe.each(['auto', 'oneShot'] as const)('ChildrenCache (watchMode %s)', (wat
       await writer.create(`${parent}/untouched/grandchild`, 'not a child');
       restore();
 
-      // The cache's server may apply the writer's changes a little after the resync: wait for both.
-      await eventually(
-        async () => {
-          expect(model.log.slice(mark)).toContain('resynced reconnected');
-          expect(model.view()).toEqual(await childrenOf(writer, parent));
-        },
-        { timeoutMs: 15_000 },
-      );
+      await model.waitForResync(mark, 'reconnected', () => childrenOf(writer, parent));
       expect(client.sessionId).toBe(sessionId);
       expect(model.changesSince(mark)).toEqual([
         `changed ${parent}/changed`,
@@ -153,13 +146,7 @@ describe.each(['auto', 'oneShot'] as const)('ChildrenCache (watchMode %s)', (wat
       await writer.create(`${parent}/c`, 'c');
       restore();
       await recorder.waitFor('lost');
-      await eventually(
-        async () => {
-          expect(model.log.slice(mark)).toContain('resynced newSession');
-          expect(model.view()).toEqual(await childrenOf(writer, parent));
-        },
-        { timeoutMs: 15_000 },
-      );
+      await model.waitForResync(mark, 'newSession', () => childrenOf(writer, parent));
       expect(client.sessionId).not.toBe(oldSession);
       expect(model.changesSince(mark)).toEqual([
         `changed ${parent}/a`,

@@ -245,14 +245,7 @@ describe.each(['auto', 'oneShot'] as const)('TreeCache (watchMode %s)', (watchMo
       restore();
       await recorder.waitFor('lost');
       await recorder.waitFor('connected');
-      // The cache's server may apply the writer's changes a little after the resync: wait for both.
-      await eventually(
-        async () => {
-          expect(model.log.slice(mark)).toContain('resynced newSession');
-          expect(model.view()).toEqual(await readTree(writer, root));
-        },
-        { timeoutMs: 15_000 },
-      );
+      await model.waitForResync(mark, 'newSession', () => readTree(writer, root));
       expect(client.sessionId).not.toBe(oldSession);
       expect(model.changesSince(mark)).toEqual([
         `changed ${root}/a`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../../client/index.ts';
-import { StateRecorder, eventually, useDedicatedEnsemble } from '../../testing/index.ts';
+import { StateRecorder, childrenOrNone, eventually, useDedicatedEnsemble } from '../../testing/index.ts';
 import { ServiceDiscovery } from './service-discovery.ts';
 import { serializeServiceInstance, type ServiceInstance } from './service-instance.ts';
 
@@ -69,9 +69,7 @@ describe('ServiceDiscovery under faults', () => {
 
     await discovery.close();
     await admin.sync('/fault/expiry/api');
-    expect((await admin.getChildren('/fault/expiry/api').catch(() => ({ children: [] }))).children).toEqual(
-      [],
-    );
+    expect(await childrenOrNone(admin, '/fault/expiry/api')).toEqual([]);
     await Promise.all([client.close(), admin.close()]);
   });
 

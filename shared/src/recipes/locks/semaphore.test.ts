@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { WatchedEvent, ZooKeeperClient } from '../../client/index.ts';
+import type { WatchedEvent } from '../../client/index.ts';
 import { expireSession } from '../../ensemble/index.ts';
-import { eventually, useZooKeeper } from '../../testing/index.ts';
+import { childrenOrNone, eventually, useZooKeeper } from '../../testing/index.ts';
 import type { Lease } from '../core/lease.ts';
 import { Semaphore } from './semaphore.ts';
 
@@ -15,10 +15,6 @@ async function stillPending(pending: Promise<unknown>, ms = 300): Promise<boolea
     new Promise((resolve) => setTimeout(() => resolve(marker), ms)),
   ]);
   return winner === marker;
-}
-
-async function children(client: ZooKeeperClient, path: string): Promise<string[]> {
-  return (await client.getChildren(path).catch(() => ({ children: [] }))).children;
 }
 
 function int32(value: number): Buffer {
@@ -39,7 +35,7 @@ describe('Semaphore', () => {
     expect(lease.fencingToken).toBe(stat.czxid);
     expect(await semaphore.participants()).toEqual(['worker-1']);
     // The gate is let go once the lease is granted.
-    await eventually(async () => expect(await children(client, '/sem/layout/locks')).toEqual([]));
+    await eventually(async () => expect(await childrenOrNone(client, '/sem/layout/locks')).toEqual([]));
     await lease.release();
     expect(lease.endReason).toBe('released');
     expect(await client.exists(lease.path)).toBeNull();
@@ -63,7 +59,7 @@ describe('Semaphore', () => {
     await Promise.all([leaseB.release(), leaseC.release()]);
     // The deletes went through other clients, maybe other servers: catch up before reading.
     await clients[0]!.sync('/sem/max/leases');
-    expect(await children(clients[0]!, '/sem/max/leases')).toEqual([]);
+    expect(await childrenOrNone(clients[0]!, '/sem/max/leases')).toEqual([]);
   });
 
   it('acquireMany takes all the leases it asks for together, or none', async () => {
@@ -85,7 +81,7 @@ describe('Semaphore', () => {
       code: 'TIMEOUT',
     });
     await Promise.all([one, ...pair].map((lease) => lease.release()));
-    await eventually(async () => expect(await children(first, '/sem/many/leases')).toEqual([]));
+    await eventually(async () => expect(await childrenOrNone(first, '/sem/many/leases')).toEqual([]));
   });
 
   it('never has more than maxLeases holders among many contenders, and does reach maxLeases', async () => {
@@ -120,7 +116,7 @@ describe('Semaphore', () => {
     );
     const first = await new Semaphore(holderClient, '/sem/herd', 1).acquire();
     // It lets go of the gate in the background: wait, or a waiter could queue behind that node.
-    await eventually(async () => expect(await children(holderClient, '/sem/herd/locks')).toEqual([]));
+    await eventually(async () => expect(await childrenOrNone(holderClient, '/sem/herd/locks')).toEqual([]));
     const leases: Lease[] = [];
     const done = waiters.map((client) =>
       new Semaphore(client, '/sem/herd', 1).acquire().then((lease) => {
@@ -130,8 +126,12 @@ describe('Semaphore', () => {
     // Reported by the await below; without this a failed assertion first would leave them unhandled.
     for (const pending of done) pending.catch(() => {});
     // Ten gate nodes: one waits on the leases, nine on their predecessor at the gate.
-    await eventually(async () => expect(await children(holderClient, '/sem/herd/locks')).toHaveLength(10));
-    await eventually(async () => expect(await children(holderClient, '/sem/herd/leases')).toHaveLength(2));
+    await eventually(async () =>
+      expect(await childrenOrNone(holderClient, '/sem/herd/locks')).toHaveLength(10),
+    );
+    await eventually(async () =>
+      expect(await childrenOrNone(holderClient, '/sem/herd/leases')).toHaveLength(2),
+    );
     expect(notifications.flat()).toHaveLength(0);
     await first.release();
     for (let handOver = 1; handOver <= 10; handOver++) {
@@ -169,12 +169,12 @@ describe('Semaphore', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     const controller = new AbortController();
     const aborted = semaphore.acquire({ signal: controller.signal });
-    await eventually(async () => expect(await children(other, '/sem/timeout/leases')).toHaveLength(2));
+    await eventually(async () => expect(await childrenOrNone(other, '/sem/timeout/leases')).toHaveLength(2));
     controller.abort();
     await expect(aborted).rejects.toMatchObject({ code: 'ABORTED' });
     await eventually(async () => {
-      expect(await children(other, '/sem/timeout/leases')).toHaveLength(1);
-      expect(await children(other, '/sem/timeout/locks')).toHaveLength(0);
+      expect(await childrenOrNone(other, '/sem/timeout/leases')).toHaveLength(1);
+      expect(await childrenOrNone(other, '/sem/timeout/locks')).toHaveLength(0);
     });
     await held.release();
   });
@@ -201,7 +201,7 @@ describe('Semaphore', () => {
       code: 'BAD_ARGUMENT',
     });
     await Promise.all([first.release(), secondLease.release()]);
-    await eventually(async () => expect(await children(admin, '/sem/counted/leases')).toEqual([]));
+    await eventually(async () => expect(await childrenOrNone(admin, '/sem/counted/leases')).toEqual([]));
   });
 
   it('an acquirer whose connection drops while it waits at the gate starts over and still gets its turn', async () => {
@@ -209,7 +209,7 @@ describe('Semaphore', () => {
     const held = await new Semaphore(holderClient, '/sem/gate-lost', 1).acquire();
     const first = new Semaphore(dropping, '/sem/gate-lost', 1).acquire({ timeoutMs: 20_000 });
     await eventually(async () =>
-      expect(await children(holderClient, '/sem/gate-lost/leases')).toHaveLength(2),
+      expect(await childrenOrNone(holderClient, '/sem/gate-lost/leases')).toHaveLength(2),
     );
     dropping.dropConnection();
     const second = new Semaphore(patient, '/sem/gate-lost', 1).acquire({ timeoutMs: 20_000 });
@@ -223,7 +223,9 @@ describe('Semaphore', () => {
     await leases[0]!.release();
     await eventually(() => expect(leases).toHaveLength(2), { timeoutMs: 20_000 });
     await leases[1]!.release();
-    await eventually(async () => expect(await children(holderClient, '/sem/gate-lost/leases')).toEqual([]));
+    await eventually(async () =>
+      expect(await childrenOrNone(holderClient, '/sem/gate-lost/leases')).toEqual([]),
+    );
   });
 
   it('connection policy: a dropped connection ends leases ("suspended"); with "lost" only an expiry does', async () => {
@@ -277,6 +279,6 @@ describe('Semaphore', () => {
     const lease = await semaphore.acquire();
     await lease.release();
     await expect(lease.release()).rejects.toMatchObject({ code: 'NOT_HELD' });
-    expect(await children(client, '/sem/bad/leases')).toEqual([]);
+    expect(await childrenOrNone(client, '/sem/bad/leases')).toEqual([]);
   });
 });

@@ -1,6 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../../client/index.ts';
-import { eventually, startNodePeer, useDedicatedEnsemble, type JsonLinePeer } from '../../testing/index.ts';
+import {
+  childrenOrNone,
+  eventually,
+  startNodePeer,
+  useDedicatedEnsemble,
+  type JsonLinePeer,
+} from '../../testing/index.ts';
 
 /**
  * Group membership heals itself — three members in three processes, while the leader is killed, a
@@ -109,9 +115,7 @@ describe('GroupMember safety', () => {
     expect((await sessionOf(peers[1]!)).sessionId).not.toBe(victim.sessionId);
 
     await Promise.all(peers.map((peer) => peer.call('membership.leave', { name: 'm' })));
-    await eventually(async () =>
-      expect((await admin.getChildren(GROUP).catch(() => ({ children: [] }))).children).toEqual([]),
-    );
+    await eventually(async () => expect(await childrenOrNone(admin, GROUP)).toEqual([]));
     await admin.close();
     console.info(`membership safety: events ${JSON.stringify(events)}`);
   });
