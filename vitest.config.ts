@@ -28,7 +28,7 @@ export default defineConfig({
           name: 'integration',
           include: ['shared/**/*.test.ts', 'examples/**/*.test.ts'],
           exclude: ['**/*.unit.test.ts', '**/*.fault.test.ts', '**/node_modules/**'],
-          globalSetup: ['shared/src/testing/global-setup.ts'],
+          globalSetup: ['shared/test-support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -6,8 +6,8 @@
  */
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
-import { curatorClasspath } from '../../shared/src/testing/interop/curator-peer.ts';
-import { JsonLinePeer } from '../../shared/src/testing/interop/json-line-peer.ts';
+import { curatorClasspath } from '../../shared/test-support/interop/curator-peer.ts';
+import { JsonLinePeer } from '../../shared/test-support/interop/json-line-peer.ts';
 import type { TimeWindow } from '../lib/cpu-profile.ts';
 import { BenchError } from '../lib/errors.ts';
 import { compileJava, javaVersion, type JavaToolchain } from '../lib/java.ts';

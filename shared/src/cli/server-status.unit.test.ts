@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseServerStats, type ServingServerStats } from '../fourletter/index.ts';
-import { readFixture } from '../fourletter/fixtures/read-fixture.ts';
+import { readFixture } from '../../test-support/four-letter-fixtures.ts';
 import { fetchServerStatus, formatStatusTable } from './server-status.ts';
 
 describe('formatStatusTable', () => {

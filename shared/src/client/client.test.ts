@@ -10,7 +10,7 @@ import {
   op,
   type WatchedEvent,
 } from './index.ts';
-import { eventually, useZooKeeper } from '../testing/index.ts';
+import { eventually, useZooKeeper } from '../../test-support/index.ts';
 
 const zk = useZooKeeper('client');
 

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZooKeeperClient, ZooKeeperError, parseConnectString } from './index.ts';
-import { StateRecorder, TcpProxy, eventually, useZooKeeper } from '../testing/index.ts';
+import { StateRecorder, TcpProxy, eventually, useZooKeeper } from '../../test-support/index.ts';
 
 const zk = useZooKeeper('connection-errors');
 const cleanups: (() => Promise<void> | void)[] = [];

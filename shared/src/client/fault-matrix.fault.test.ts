@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZooKeeperClient, isZooKeeperError, withRetry, type WatchedEvent } from './index.ts';
 import type { EnsembleMember } from '../ensemble/index.ts';
-import { StateRecorder, eventually, useDedicatedEnsemble } from '../testing/index.ts';
+import { StateRecorder, eventually, useDedicatedEnsemble } from '../../test-support/index.ts';
 
 /**
  * The fault matrix: a client connected to a follower of a real 3-server ensemble, with an ephemeral

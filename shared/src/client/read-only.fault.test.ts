@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from './index.ts';
-import { StateRecorder, useDedicatedEnsemble } from '../testing/index.ts';
+import { StateRecorder, useDedicatedEnsemble } from '../../test-support/index.ts';
 
 /**
  * Read-only mode: a server cut off from its quorum keeps answering reads (readonlymode.enabled),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from './fixtures/read-fixture.ts';
+import { readFixture } from '../../test-support/four-letter-fixtures.ts';
 import { parseMntr } from './monitor.ts';
 
 describe('parseMntr', () => {

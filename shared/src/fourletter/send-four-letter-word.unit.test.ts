@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FourLetterWordError } from './errors.ts';
 import { FourLetterClient } from './four-letter-client.ts';
-import { readFixture } from './fixtures/read-fixture.ts';
+import { readFixture } from '../../test-support/four-letter-fixtures.ts';
 import { fourLetterWord } from './send-four-letter-word.ts';
 
 // A stand-in server: it records the word it got and lets each test decide how to answer.

@@ -4,7 +4,7 @@ import { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ZooKeeperError } from '../client/index.ts';
-import { eventually } from '../testing/index.ts';
+import { eventually } from '../../test-support/index.ts';
 import {
   createApp,
   createMetricsRegistry,

@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../client/index.ts';
-import { eventually, useDedicatedEnsemble } from '../testing/index.ts';
+import { eventually, useDedicatedEnsemble } from '../../test-support/index.ts';
 import { startMonitor, type MonitorService, type PolledMember } from './index.ts';
 
 // The dashboard in headless Chromium (Debian's, nothing downloaded) against an ensemble of its own:

@@ -10,7 +10,7 @@ import {
   type ServerStats,
   type WatchSummary,
 } from '../fourletter/index.ts';
-import { readFixture } from '../fourletter/fixtures/read-fixture.ts';
+import { readFixture } from '../../test-support/four-letter-fixtures.ts';
 import { describeMember, type FourLetterAnswers } from './member-status.ts';
 
 const member = { id: 2, host: '127.0.0.1', port: 2182 };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { register } from '../cli/commands/monitor.ts';
 import { FourLetterClient } from '../fourletter/index.ts';
-import { eventually } from '../testing/index.ts';
+import { eventually } from '../../test-support/index.ts';
 
 const main = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, useZooKeeper } from '../testing/index.ts';
+import { eventually, useZooKeeper } from '../../test-support/index.ts';
 import { startMonitor, type MonitorService } from './index.ts';
 
 const zk = useZooKeeper('monitor');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { useZooKeeper } from '../testing/index.ts';
+import { useZooKeeper } from '../../test-support/index.ts';
 import { createCompleter } from './completer.ts';
 import { Shell } from './shell.ts';
-import { useShells } from './shell-test-harness.ts';
+import { useShells } from '../../test-support/shell-harness.ts';
 
 const zk = useZooKeeper('shell-completer');
 const shells = useShells(zk);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { eventually, useZooKeeper } from '../testing/index.ts';
+import { eventually, useZooKeeper } from '../../test-support/index.ts';
 import { runRepl } from './repl.ts';
 import { Shell } from './shell.ts';
 

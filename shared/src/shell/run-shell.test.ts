@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { useZooKeeper } from '../testing/index.ts';
+import { useZooKeeper } from '../../test-support/index.ts';
 import { runShell, type RunShellOptions } from './run-shell.ts';
 
 const zk = useZooKeeper('shell-one-shot');

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { eventually, useZooKeeper } from '../testing/index.ts';
+import { eventually, useZooKeeper } from '../../test-support/index.ts';
 import { runShell } from './run-shell.ts';
-import { useShells } from './shell-test-harness.ts';
+import { useShells } from '../../test-support/shell-harness.ts';
 
 const zk = useZooKeeper('shell-script');
 const shells = useShells(zk);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConnectString } from '../client/index.ts';
-import { TcpProxy, useZooKeeper } from '../testing/index.ts';
+import { TcpProxy, useZooKeeper } from '../../test-support/index.ts';
 import { Shell } from './shell.ts';
-import { useShells } from './shell-test-harness.ts';
+import { useShells } from '../../test-support/shell-harness.ts';
 
 const zk = useZooKeeper('shell-session');
 const shells = useShells(zk);

@@ -5,7 +5,7 @@ import {
   startCuratorPeer,
   useZooKeeper,
   type JsonLinePeer,
-} from '../../testing/index.ts';
+} from '../../../test-support/index.ts';
 import { DistributedBarrier } from './distributed-barrier.ts';
 import { DistributedDoubleBarrier, READY_NODE } from './double-barrier.ts';
 

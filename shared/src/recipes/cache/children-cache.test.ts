@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deleteRecursive, type ZooKeeperClient } from '../../client/index.ts';
-import { connectCuttable, eventually, useZooKeeper } from '../../testing/index.ts';
+import { connectCuttable, eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { ChildrenCache } from './children-cache.ts';
-import { EventModel, randomMutations, readTree, viewOf } from './cache-test-support.ts';
+import { EventModel, randomMutations, readTree, viewOf } from '../../../test-support/cache-events.ts';
 
 const zk = useZooKeeper('children-cache');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { op } from '../../client/index.ts';
-import { connectCuttable, eventually, useZooKeeper } from '../../testing/index.ts';
-import { EventModel } from './cache-test-support.ts';
+import { connectCuttable, eventually, useZooKeeper } from '../../../test-support/index.ts';
+import { EventModel } from '../../../test-support/cache-events.ts';
 import { NodeCache } from './node-cache.ts';
 
 const zk = useZooKeeper('node-cache');

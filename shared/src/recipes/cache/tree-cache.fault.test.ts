@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../../client/index.ts';
-import { StateRecorder, eventually, useDedicatedEnsemble } from '../../testing/index.ts';
-import { EventModel, randomMutations, readTree, viewOf } from './cache-test-support.ts';
+import { StateRecorder, eventually, useDedicatedEnsemble } from '../../../test-support/index.ts';
+import { EventModel, randomMutations, readTree, viewOf } from '../../../test-support/cache-events.ts';
 import { TreeCache } from './tree-cache.ts';
 
 /**

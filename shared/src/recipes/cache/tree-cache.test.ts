@@ -8,9 +8,9 @@ import {
   op,
   parseConnectString,
 } from '../../client/index.ts';
-import { TcpProxy, connectCuttable, eventually, useZooKeeper } from '../../testing/index.ts';
+import { TcpProxy, connectCuttable, eventually, useZooKeeper } from '../../../test-support/index.ts';
 import type { CacheEvent } from './cache-events.ts';
-import { EventModel, randomMutations, readTree, viewOf } from './cache-test-support.ts';
+import { EventModel, randomMutations, readTree, viewOf } from '../../../test-support/cache-events.ts';
 import { TreeCache, type CacheWatchMode } from './tree-cache.ts';
 
 const zk = useZooKeeper('tree-cache');

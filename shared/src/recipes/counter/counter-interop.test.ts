@@ -5,7 +5,7 @@ import {
   startKazooPeer,
   useZooKeeper,
   type JsonLinePeer,
-} from '../../testing/index.ts';
+} from '../../../test-support/index.ts';
 import { DistributedAtomicLong } from './distributed-atomic-long.ts';
 import { SharedCount } from './shared-count.ts';
 

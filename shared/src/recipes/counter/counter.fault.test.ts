@@ -6,7 +6,7 @@ import {
   runFaultDrill,
   useDedicatedEnsemble,
   useNodePeers,
-} from '../../testing/index.ts';
+} from '../../../test-support/index.ts';
 
 /**
  * Counters lose no increment and apply none twice — with incrementers in three processes (a

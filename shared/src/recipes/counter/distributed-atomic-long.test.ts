@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useZooKeeper } from '../../testing/index.ts';
+import { useZooKeeper } from '../../../test-support/index.ts';
 import { DistributedAtomicInteger } from './distributed-atomic-integer.ts';
 import { DistributedAtomicLong } from './distributed-atomic-long.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ensurePath, parseConnectString, type ZooKeeperClient } from '../../client/index.ts';
 import { expireSession } from '../../ensemble/expire-session.ts';
-import { StateRecorder, TcpProxy, eventually, useZooKeeper } from '../../testing/index.ts';
+import { StateRecorder, TcpProxy, eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { StickyStrategy } from './provider-strategies.ts';
 import { ServiceDiscovery } from './service-discovery.ts';
 import { serializeServiceInstance, type ServiceInstance } from './service-instance.ts';

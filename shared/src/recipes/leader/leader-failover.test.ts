@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startNodePeer, useZooKeeper, type JsonLinePeer } from '../../testing/index.ts';
+import { eventually, startNodePeer, useZooKeeper, type JsonLinePeer } from '../../../test-support/index.ts';
 
 /**
  * How long an election goes without a leader: from the leader closing gracefully, and from its

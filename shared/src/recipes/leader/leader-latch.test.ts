@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WatchedEvent, ZooKeeperClient } from '../../client/index.ts';
 import { READ_ACL_UNSAFE, deleteRecursive, parseConnectString } from '../../client/index.ts';
 import { expireSession } from '../../ensemble/index.ts';
-import { StateRecorder, TcpProxy, eventually, useZooKeeper } from '../../testing/index.ts';
+import { StateRecorder, TcpProxy, eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { sleep } from '../core/deadline.ts';
 import { RecipeError } from '../core/errors.ts';
 import type { Lease, LeaseEndReason } from '../core/lease.ts';

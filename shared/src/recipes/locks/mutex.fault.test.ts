@@ -8,7 +8,7 @@ import {
   useNodePeers,
   type JsonLinePeer,
   type PeerSession,
-} from '../../testing/index.ts';
+} from '../../../test-support/index.ts';
 import { Mutex } from './mutex.ts';
 
 /**

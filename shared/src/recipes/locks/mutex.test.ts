@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WatchedEvent } from '../../client/index.ts';
-import { eventually, useZooKeeper } from '../../testing/index.ts';
+import { eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { RecipeError } from '../core/errors.ts';
 import { Mutex } from './mutex.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../../client/index.ts';
-import { eventually, startNodePeer, useDedicatedEnsemble, type JsonLinePeer } from '../../testing/index.ts';
+import { eventually, startNodePeer, useDedicatedEnsemble, type JsonLinePeer } from '../../../test-support/index.ts';
 import { ReadWriteLock, type LockKind } from './read-write-lock.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WatchedEvent, ZooKeeperClient } from '../../client/index.ts';
 import { expireSession } from '../../ensemble/index.ts';
-import { eventually, useZooKeeper } from '../../testing/index.ts';
+import { eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { RecipeError } from '../core/errors.ts';
 import { ReadWriteLock } from './read-write-lock.ts';
 

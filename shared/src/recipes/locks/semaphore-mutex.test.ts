@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, useZooKeeper } from '../../testing/index.ts';
+import { eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { SemaphoreMutex } from './semaphore-mutex.ts';
 
 const zk = useZooKeeper('semaphore-mutex');

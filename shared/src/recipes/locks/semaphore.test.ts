@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WatchedEvent } from '../../client/index.ts';
 import { expireSession } from '../../ensemble/index.ts';
-import { childrenOrNone, eventually, useZooKeeper } from '../../testing/index.ts';
+import { childrenOrNone, eventually, useZooKeeper } from '../../../test-support/index.ts';
 import type { Lease } from '../core/lease.ts';
 import { Semaphore } from './semaphore.ts';
 

@@ -6,7 +6,7 @@ import {
   startNodePeer,
   useDedicatedEnsemble,
   type JsonLinePeer,
-} from '../../testing/index.ts';
+} from '../../../test-support/index.ts';
 
 /**
  * Group membership heals itself — three members in three processes, while the leader is killed, a

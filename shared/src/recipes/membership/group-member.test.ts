@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ZooKeeperClient } from '../../client/index.ts';
 import { expireSession } from '../../ensemble/index.ts';
-import { StateRecorder, eventually, useZooKeeper } from '../../testing/index.ts';
+import { StateRecorder, eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { localAddress } from '../core/local-address.ts';
 import { GroupMember } from './group-member.ts';
 import { GroupMembersView } from './group-members-view.ts';

@@ -6,7 +6,7 @@ import {
   runFaultDrill,
   useDedicatedEnsemble,
   useNodePeers,
-} from '../../testing/index.ts';
+} from '../../../test-support/index.ts';
 
 /**
  * No ID ever repeats — with generators in three processes, each running a sequential-node

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useZooKeeper } from '../../testing/index.ts';
+import { useZooKeeper } from '../../../test-support/index.ts';
 import { DistributedAtomicLong } from '../counter/distributed-atomic-long.ts';
 import { RangeIdGenerator } from './range-id-generator.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childrenOrNone, eventually, useZooKeeper } from '../../testing/index.ts';
+import { childrenOrNone, eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { SequentialIdGenerator } from './sequential-id-generator.ts';
 
 const zk = useZooKeeper('sequential-ids');

@@ -6,7 +6,7 @@ import {
   startNodePeer,
   useZooKeeper,
   type JsonLinePeer,
-} from '../../testing/index.ts';
+} from '../../../test-support/index.ts';
 import { DistributedDelayQueue } from './distributed-delay-queue.ts';
 import { DistributedIdQueue } from './distributed-id-queue.ts';
 import { DistributedPriorityQueue } from './distributed-priority-queue.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZooKeeperClient, op } from '../../client/index.ts';
-import { childrenOrNone, eventually, useZooKeeper } from '../../testing/index.ts';
+import { childrenOrNone, eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { localAddress } from '../core/local-address.ts';
 import { DistributedQueue } from './distributed-queue.ts';
 import type { QueueItemContext } from './queue-consumer.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, useZooKeeper } from '../../testing/index.ts';
+import { eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { DistributedDelayQueue } from './distributed-delay-queue.ts';
 import { DistributedIdQueue } from './distributed-id-queue.ts';
 import { DistributedPriorityQueue } from './distributed-priority-queue.ts';

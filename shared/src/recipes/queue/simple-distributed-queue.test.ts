@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../../client/index.ts';
-import { StateRecorder, eventually, useZooKeeper } from '../../testing/index.ts';
+import { StateRecorder, eventually, useZooKeeper } from '../../../test-support/index.ts';
 import { RecipeError } from '../core/errors.ts';
 import { SimpleDistributedQueue } from './simple-distributed-queue.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { digestId } from '../../client/index.ts';
-import { useZooKeeper } from '../../testing/index.ts';
-import { maskStat, useShells } from '../shell-test-harness.ts';
+import { useZooKeeper } from '../../../test-support/index.ts';
+import { maskStat, useShells } from '../../../test-support/shell-harness.ts';
 
 const zk = useZooKeeper('shell-acl');
 const shells = useShells(zk);

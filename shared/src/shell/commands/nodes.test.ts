@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, useZooKeeper } from '../../testing/index.ts';
-import { maskStat, useShells } from '../shell-test-harness.ts';
+import { eventually, useZooKeeper } from '../../../test-support/index.ts';
+import { maskStat, useShells } from '../../../test-support/shell-harness.ts';
 
 const zk = useZooKeeper('shell-nodes');
 const shells = useShells(zk);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useZooKeeper } from '../../testing/index.ts';
-import { useShells } from '../shell-test-harness.ts';
+import { useZooKeeper } from '../../../test-support/index.ts';
+import { useShells } from '../../../test-support/shell-harness.ts';
 
 const zk = useZooKeeper('shell-server-info');
 const shells = useShells(zk);

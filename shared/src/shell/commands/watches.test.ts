@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expireSession } from '../../ensemble/index.ts';
-import { eventually, useZooKeeper } from '../../testing/index.ts';
-import { useShells } from '../shell-test-harness.ts';
+import { eventually, useZooKeeper } from '../../../test-support/index.ts';
+import { useShells } from '../../../test-support/shell-harness.ts';
 
 const zk = useZooKeeper('shell-watches');
 const shells = useShells(zk);

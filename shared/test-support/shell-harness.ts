@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest';
-import type { TestZooKeeper } from '../testing/index.ts';
-import { Shell, type ShellOptions } from './shell.ts';
+import type { TestZooKeeper } from './index.ts';
+import { Shell, type ShellOptions } from '../src/shell/shell.ts';
 
 export interface ShellUnderTest {
   readonly shell: Shell;

@@ -1,4 +1,4 @@
-import type { StateChange, StateEvent, ZooKeeperClient } from '../client/index.ts';
+import type { StateChange, StateEvent, ZooKeeperClient } from '../src/client/index.ts';
 import { eventually } from './eventually.ts';
 
 export interface RecordedStateEvent {

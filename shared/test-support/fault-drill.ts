@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import type { LocalEnsemble, SessionCredentials } from '../ensemble/index.ts';
+import type { LocalEnsemble, SessionCredentials } from '../src/ensemble/index.ts';
 import { eventually } from './eventually.ts';
 import type { JsonLinePeer } from './interop/json-line-peer.ts';
 import { startNodePeer } from './interop/node-peer.ts';

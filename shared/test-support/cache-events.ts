@@ -1,16 +1,16 @@
 // Helpers shared by the cache tests: the real tree as the cache should see it, a model rebuilt from
 // nothing but a cache's events, and a seeded random writer.
-import type { ZooKeeperClient } from '../../client/index.ts';
+import type { ZooKeeperClient } from '../src/client/index.ts';
 import {
   ensurePath,
   isConnectionLossClass,
   isZooKeeperError,
   joinPath,
   listRecursive,
-} from '../../client/index.ts';
+} from '../src/client/index.ts';
 import { expect } from 'vitest';
-import { eventually } from '../../testing/index.ts';
-import type { CacheEvents, CachedNode, ResyncReason } from './cache-events.ts';
+import { eventually } from './index.ts';
+import type { CacheEvents, CachedNode, ResyncReason } from '../src/recipes/cache/cache-events.ts';
 import type { EventEmitter } from 'node:events';
 
 /** path → "data|czxid|mzxid": enough to tell content, incarnation and data version apart. */

@@ -1,4 +1,4 @@
-import { isZooKeeperError, type ZooKeeperClient } from '../client/index.ts';
+import { isZooKeeperError, type ZooKeeperClient } from '../src/client/index.ts';
 
 /**
  * The children of `path`, or none when the node is gone. Recipes create their directories as

@@ -1,5 +1,5 @@
-import { parseConnectString, type ZooKeeperClient } from '../client/index.ts';
-import { expireSession } from '../ensemble/expire-session.ts';
+import { parseConnectString, type ZooKeeperClient } from '../src/client/index.ts';
+import { expireSession } from '../src/ensemble/expire-session.ts';
 import { StateRecorder } from './state-recorder.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 import type { TestZooKeeper } from './zookeeper-harness.ts';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { JsonLinePeer } from './json-line-peer.ts';
 
-const SCRIPT = new URL('../../../interop/kazoo/kazoo_peer.py', import.meta.url).pathname;
+const SCRIPT = new URL('../../interop/kazoo/kazoo_peer.py', import.meta.url).pathname;
 /** Debian's python3-kazoo lives in the system interpreter, not in a pyenv one that may come first on PATH. */
 const PYTHON = '/usr/bin/python3';
 

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { JsonLinePeer } from './json-line-peer.ts';
 
-const SOURCES = new URL('../../../interop/curator/', import.meta.url).pathname;
-const BUILD_ROOT = new URL('../../../../.tmp/interop/curator/', import.meta.url).pathname;
+const SOURCES = new URL('../../interop/curator/', import.meta.url).pathname;
+const BUILD_ROOT = new URL('../../../.tmp/interop/curator/', import.meta.url).pathname;
 const JAVA_LIB = '/usr/share/java';
 /** Debian's Curator 5.4.0 and what it needs; the jars' manifests pull in ZooKeeper and Guava. */
 const CLASSPATH_JARS = [

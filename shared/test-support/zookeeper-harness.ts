@@ -5,8 +5,8 @@ import {
   deleteRecursive,
   ensurePath,
   type ZooKeeperClientOptions,
-} from '../client/index.ts';
-import { LocalEnsemble, type LocalEnsembleOptions } from '../ensemble/index.ts';
+} from '../src/client/index.ts';
+import { LocalEnsemble, type LocalEnsembleOptions } from '../src/ensemble/index.ts';
 
 const TEST_ROOT = '/zk-cookbook-tests';
 

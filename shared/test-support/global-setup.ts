@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { LocalEnsemble } from '../ensemble/index.ts';
+import { LocalEnsemble } from '../src/ensemble/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
