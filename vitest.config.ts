@@ -1,4 +1,9 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+// Inside the repository, `@zk-cookbook/core/...` resolves to the TypeScript sources (the package's
+// `zk-cookbook-source` export condition), so tests run without a build step.
+const sourceConditions = ['zk-cookbook-source', ...defaultServerConditions];
 
 // Three kinds of test, run as separate projects:
 // - unit:        pure code, no ZooKeeper (`*.unit.test.ts`)
@@ -7,12 +12,15 @@ import { defineConfig } from 'vitest/config';
 // - fault:       start dedicated ensembles and kill, pause or expire things (`*.fault.test.ts`);
 //                they run one file at a time because a 2-core machine cannot host many ensembles at once
 export default defineConfig({
+  resolve: { conditions: sourceConditions },
+  ssr: { resolve: { conditions: sourceConditions } },
   test: {
     // Most tests wait on ZooKeeper and on timeouts rather than compute, so more workers than the two
     // cores pay off; fault files still run one at a time among themselves.
     maxWorkers: 3,
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: [
@@ -24,6 +32,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'integration',
           include: ['shared/**/*.test.ts', 'examples/**/*.test.ts'],
@@ -34,6 +43,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'fault',
           include: ['shared/**/*.fault.test.ts', 'examples/**/*.fault.test.ts'],

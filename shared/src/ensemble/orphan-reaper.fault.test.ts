@@ -13,7 +13,9 @@ interface ChildReport {
   reaperPid: number;
 }
 
-const fixture = fileURLToPath(new URL('../../test-support/fixtures/ensembles-until-killed.ts', import.meta.url));
+const fixture = fileURLToPath(
+  new URL('../../test-support/fixtures/ensembles-until-killed.ts', import.meta.url),
+);
 let report: ChildReport | undefined;
 
 // Should the cleanup fail, do not leave its JVMs behind for the next test file.

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatServer, parseConnectString } from '../../client/index.ts';
-import { eventually, startCuratorPeer, useZooKeeper, type JsonLinePeer } from '../../../test-support/index.ts';
+import {
+  eventually,
+  startCuratorPeer,
+  useZooKeeper,
+  type JsonLinePeer,
+} from '../../../test-support/index.ts';
 import { ServiceDiscovery } from './service-discovery.ts';
 import { serviceInstance, type ServiceInstanceInit } from './service-instance.ts';
 

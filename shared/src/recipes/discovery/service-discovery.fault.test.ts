@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../../client/index.ts';
-import { StateRecorder, childrenOrNone, eventually, useDedicatedEnsemble } from '../../../test-support/index.ts';
+import {
+  StateRecorder,
+  childrenOrNone,
+  eventually,
+  useDedicatedEnsemble,
+} from '../../../test-support/index.ts';
 import { ServiceDiscovery } from './service-discovery.ts';
 import { serializeServiceInstance, type ServiceInstance } from './service-instance.ts';
 

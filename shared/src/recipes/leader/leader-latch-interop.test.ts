@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZooKeeperClient } from '../../client/index.ts';
-import { eventually, startCuratorPeer, useZooKeeper, type JsonLinePeer } from '../../../test-support/index.ts';
+import {
+  eventually,
+  startCuratorPeer,
+  useZooKeeper,
+  type JsonLinePeer,
+} from '../../../test-support/index.ts';
 import { LeaderLatch, type LeaderParticipant } from './leader-latch.ts';
 
 /**

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startCuratorPeer, useZooKeeper, type JsonLinePeer } from '../../../test-support/index.ts';
+import {
+  eventually,
+  startCuratorPeer,
+  useZooKeeper,
+  type JsonLinePeer,
+} from '../../../test-support/index.ts';
 import { GroupMember } from './group-member.ts';
 
 /** Our GroupMember and Curator 5.4.0's GroupMember in one group. */

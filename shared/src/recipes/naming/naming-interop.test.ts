@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCuratorPeer, startNodePeer, useZooKeeper, type JsonLinePeer } from '../../../test-support/index.ts';
+import {
+  startCuratorPeer,
+  startNodePeer,
+  useZooKeeper,
+  type JsonLinePeer,
+} from '../../../test-support/index.ts';
 import { RangeIdGenerator } from './range-id-generator.ts';
 import { SequentialIdGenerator } from './sequential-id-generator.ts';
 

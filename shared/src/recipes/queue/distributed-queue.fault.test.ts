@@ -1,6 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZooKeeperClient, withRetry } from '../../client/index.ts';
-import { eventually, startNodePeer, useDedicatedEnsemble, type JsonLinePeer } from '../../../test-support/index.ts';
+import {
+  eventually,
+  startNodePeer,
+  useDedicatedEnsemble,
+  type JsonLinePeer,
+} from '../../../test-support/index.ts';
 import { DistributedQueue } from './distributed-queue.ts';
 import { stringSerializer } from './queue-serializer.ts';
 

@@ -22,7 +22,7 @@ export const version: ShellCommand = {
   local: true,
   usage: '',
   run(context) {
-    const packageFile = new URL('../../../../package.json', import.meta.url);
+    const packageFile = new URL('../../../package.json', import.meta.url);
     const { version: number } = JSON.parse(readFileSync(packageFile, 'utf8')) as { version: string };
     context.output.out(`zk-cookbook shell version: ${number} (zkCli 3.8 command syntax)`);
   },
