@@ -1,14 +1,36 @@
 /**
- * The TypeScript side of the client suite: one workload, in a fresh Node process, printing one JSON
- * line (see protocol.ts). bench/java/ClientBench.java does the same with the official Java client.
+ * The Node side of the client suite: one workload with one Node client, in a fresh Node process,
+ * printing one JSON line (see protocol.ts). The client is reached through its driver (drivers/), so
+ * ours, the npm `zookeeper` binding and npm `node-zookeeper-client` run the very same requests;
+ * bench/java/ClientBench.java does the same with the official Java client.
  *
- *   node --import tsx bench/client/ts-client-bench.ts creates 127.0.0.1:2181 /bench/c1 5000 1000 100
+ *   node --import tsx bench/client/node-client-bench.ts native creates 127.0.0.1:2181 /bench/c1 5000 1000 100
+ *
+ * A client that cannot do the workload prints an UnavailableRun with its driver's reason instead.
  */
 import { performance } from 'node:perf_hooks';
-import { ZooKeeperClient } from '../../shared/src/client/index.ts';
 import { cpuWaitMs } from '../lib/cpu-wait.ts';
-import packageJson from '../../package.json' with { type: 'json' };
-import { parseRunArguments, type ClientRunResult, type RunArguments } from './protocol.ts';
+import { isUnsupported, withTimeout, type ClientDriver, type ConnectDriver } from './drivers/driver.ts';
+import {
+  MULTI_CREATES,
+  parseRunArguments,
+  type ChildOutcome,
+  type NodeContender,
+  type RunArguments,
+} from './protocol.ts';
+
+/**
+ * Loaded on demand, so a child holds only its own client in memory: the native addon's
+ * footprint is not charged to the pure-JavaScript clients, nor theirs to it.
+ */
+const DRIVERS: Record<NodeContender, () => Promise<{ connect: ConnectDriver }>> = {
+  ts: () => import('./drivers/zk-cookbook.ts'),
+  native: () => import('./drivers/native-zookeeper.ts'),
+  nzc: () => import('./drivers/node-zookeeper-client.ts'),
+};
+
+/** A pipelined batch that has not completed after this long has lost requests: fail the run. */
+const BATCH_TIMEOUT_MS = 120_000;
 
 interface Timed {
   elapsedMs: number;
@@ -18,49 +40,133 @@ interface Timed {
 }
 
 async function main(): Promise<void> {
-  const run = parseRunArguments(process.argv.slice(2));
-  const client = await ZooKeeperClient.connect(run.connect);
+  const [contender, ...rest] = process.argv.slice(2);
+  if (!isNodeContender(contender)) {
+    throw new Error(
+      `usage: <${Object.keys(DRIVERS).join('|')}> <workload> …, got: ${process.argv.slice(2).join(' ')}`,
+    );
+  }
+  const run = parseRunArguments(rest);
+  const { connect } = await DRIVERS[contender]();
+  const driver = await connect(run.connect);
   try {
-    const timed = await runWorkload(client, run);
-    const result: ClientRunResult = {
-      contender: 'ts',
-      clientVersion: `zk-cookbook ${packageJson.version}`,
-      workload: run.workload,
-      ops: run.count,
-      ...timed,
-      maxRssMb: process.resourceUsage().maxRSS / 1024,
-    };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    const outcome = await runWorkload(driver, run);
+    process.stdout.write(`${JSON.stringify(outcome)}\n`);
   } finally {
-    await client.close();
+    await driver.close();
   }
 }
 
-async function runWorkload(client: ZooKeeperClient, run: RunArguments): Promise<Timed> {
+async function runWorkload(driver: ClientDriver, run: RunArguments): Promise<ChildOutcome> {
+  const described = {
+    contender: driver.contender,
+    clientVersion: driver.clientVersion,
+    workload: run.workload,
+  };
+  const data = Buffer.alloc(run.payloadBytes, 'x');
+  let timed: Timed;
   switch (run.workload) {
     case 'creates': {
-      const data = Buffer.alloc(run.payloadBytes, 'x');
-      await client.create(run.path);
-      await pipelinedCreates(client, run.path, 'warmup-', run.warmup, data);
-      return measure(() => pipelinedCreates(client, run.path, 'node-', run.count, data));
+      await driver.create(run.path, Buffer.alloc(0));
+      await pipelined(run.warmup, (index) => driver.create(`${run.path}/warmup-${index}`, data));
+      timed = await measure(() =>
+        pipelined(run.count, (index) => driver.create(`${run.path}/node-${index}`, data)),
+      );
+      break;
     }
     case 'reads': {
-      await client.sync(run.path);
-      const { children } = await client.getChildren(run.path);
-      const paths = children.map((name) => `${run.path}/${name}`);
-      await pipelinedReads(client, paths, run.warmup);
-      return measure(() => pipelinedReads(client, paths, run.count));
+      await driver.catchUp(run.path);
+      const paths = (await driver.getChildren(run.path)).map((name) => `${run.path}/${name}`);
+      if (paths.length === 0) throw new Error(`${run.path} has no children to read`);
+      const read = (index: number): Promise<unknown> => {
+        const path = paths[index % paths.length]!;
+        return index % 2 === 0
+          ? driver.getData(path).then((read) => expectLength(read, data, path))
+          : driver.exists(path);
+      };
+      await pipelined(run.warmup, read);
+      timed = await measure(() => pipelined(run.count, read));
+      break;
     }
     case 'latency': {
-      await client.sync(run.path);
-      await sequentialReads(client, run.path, run.warmup);
+      await driver.catchUp(run.path);
+      await sequentialReads(driver, run.path, run.warmup, data);
       let latenciesUs: number[] = [];
-      const timed = await measure(async () => {
-        latenciesUs = await sequentialReads(client, run.path, run.count);
+      timed = await measure(async () => {
+        latenciesUs = await sequentialReads(driver, run.path, run.count, data);
       });
-      return { ...timed, latenciesUs };
+      timed.latenciesUs = latenciesUs;
+      break;
+    }
+    case 'multi': {
+      const { createAll } = driver;
+      if (isUnsupported(createAll)) return { ...described, unavailable: createAll.unsupported };
+      await driver.create(run.path, Buffer.alloc(0));
+      const transaction = (prefix: string) => (index: number) =>
+        createAll(
+          Array.from({ length: MULTI_CREATES }, (_, item) => `${run.path}/${prefix}${index}-${item}`),
+          data,
+        );
+      await pipelined(run.warmup, transaction('warmup-'));
+      timed = await measure(() => pipelined(run.count, transaction('node-')));
+      break;
+    }
+    case 'watches': {
+      const { watchDataChanges } = driver;
+      if (isUnsupported(watchDataChanges)) return { ...described, unavailable: watchDataChanges.unsupported };
+      timed = await watchedChanges(driver, watchDataChanges, run, data);
+      break;
     }
   }
+  return { ...described, ops: run.count, ...timed, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/**
+ * One persistent recursive watch on the parent, then setData on its children, all issued at once;
+ * a batch ends when every setData has been acknowledged and every change notified. Any other event
+ * on the watch (a disconnection, a deletion) fails the run.
+ */
+async function watchedChanges(
+  driver: ClientDriver,
+  watchDataChanges: Exclude<ClientDriver['watchDataChanges'], { unsupported: string }>,
+  run: RunArguments,
+  data: Buffer,
+): Promise<Timed> {
+  await driver.catchUp(run.path);
+  const paths = (await driver.getChildren(run.path)).map((name) => `${run.path}/${name}`);
+  if (paths.length === 0) throw new Error(`${run.path} has no children to change`);
+  let notified = 0;
+  let unexpected: string | undefined;
+  let wake: (() => void) | undefined;
+  await watchDataChanges(
+    run.path,
+    () => {
+      notified++;
+      wake?.();
+    },
+    (event) => {
+      unexpected ??= event;
+      wake?.();
+    },
+  );
+  const batch = async (count: number): Promise<void> => {
+    const target = notified + count;
+    const allNotified = new Promise<void>((resolve, reject) => {
+      wake = () => {
+        if (unexpected) reject(new Error(`unexpected event on the persistent watch: ${unexpected}`));
+        else if (notified >= target) resolve();
+      };
+      wake();
+    });
+    await Promise.all([
+      pipelined(count, (index) => driver.setData(paths[index % paths.length]!, data)),
+      withTimeout(allNotified, BATCH_TIMEOUT_MS, `${count} change notifications`),
+    ]);
+    if (notified !== target)
+      throw new Error(`${notified - target + count} notifications for ${count} changes`);
+  };
+  await batch(run.warmup);
+  return measure(() => batch(run.count));
 }
 
 async function measure(work: () => Promise<unknown>): Promise<Timed> {
@@ -78,31 +184,13 @@ async function measure(work: () => Promise<unknown>): Promise<Timed> {
   };
 }
 
-/** Every create issued before the first reply is read: the client's pipelining is what is measured. */
-function pipelinedCreates(
-  client: ZooKeeperClient,
-  parent: string,
-  prefix: string,
-  count: number,
-  data: Buffer,
-): Promise<void> {
-  return pipelined(count, (index) => client.create(`${parent}/${prefix}${index}`, data));
-}
-
-function pipelinedReads(client: ZooKeeperClient, paths: readonly string[], count: number): Promise<void> {
-  return pipelined(count, (index) => {
-    const path = paths[index % paths.length]!;
-    return index % 2 === 0 ? client.getData(path) : client.exists(path);
-  });
-}
-
 /**
  * Issues every request at once and resolves when the last one has, like the Java side's callbacks
- * and CountDownLatch. Results are dropped as they arrive (Promise.all would keep them all), so
- * memory measures the client, not the benchmark.
+ * and CountDownLatch; the first failure fails the batch. Results are dropped as they arrive
+ * (Promise.all would keep them all), so memory measures the client, not the benchmark.
  */
 function pipelined(count: number, issue: (index: number) => Promise<unknown>): Promise<void> {
-  return new Promise((resolve, reject) => {
+  const all = new Promise<void>((resolve, reject) => {
     let remaining = count;
     if (remaining === 0) resolve();
     const completed = (): void => {
@@ -110,21 +198,39 @@ function pipelined(count: number, issue: (index: number) => Promise<unknown>): P
     };
     for (let index = 0; index < count; index++) issue(index).then(completed, reject);
   });
+  return withTimeout(all, BATCH_TIMEOUT_MS, `${count} pipelined requests`);
 }
 
-async function sequentialReads(client: ZooKeeperClient, path: string, count: number): Promise<number[]> {
+async function sequentialReads(
+  driver: ClientDriver,
+  path: string,
+  count: number,
+  expected: Buffer,
+): Promise<number[]> {
   const latenciesUs: number[] = [];
   for (let index = 0; index < count; index++) {
     const start = performance.now();
-    await client.getData(path);
+    const data = await driver.getData(path);
     latenciesUs.push((performance.now() - start) * 1000);
+    expectLength(data, expected, path);
   }
   return latenciesUs;
 }
 
+/** A read that returned other bytes than the fixture holds did not read the fixture. */
+function expectLength(data: Buffer, expected: Buffer, path: string): void {
+  if (data.length !== expected.length) {
+    throw new Error(`getData ${path}: ${data.length} bytes, the node holds ${expected.length}`);
+  }
+}
+
+function isNodeContender(value: string | undefined): value is NodeContender {
+  return value !== undefined && Object.hasOwn(DRIVERS, value);
+}
+
 main().catch((error: unknown) => {
   process.stderr.write(
-    `ts-client-bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `node-client-bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   process.exit(1);
 });

@@ -1,12 +1,28 @@
 /**
  * What the client suite and its child processes agree on: the workloads, the arguments a child
- * takes and the JSON line it prints. bench/java/ClientBench.java follows the same contract, so both
- * clients run exactly the same requests.
+ * takes and the JSON line it prints. bench/java/ClientBench.java and node-client-bench.ts (with one
+ * driver per Node client, drivers/) follow the same contract, so every client runs the same requests.
  */
 
-export type Contender = 'ts' | 'java';
+/** ours, the official Java client, the npm `zookeeper` native binding, npm `node-zookeeper-client` */
+export type Contender = 'ts' | 'java' | 'native' | 'nzc';
 
-export type ClientWorkload = 'creates' | 'reads' | 'latency';
+/** The contenders that run in a Node child through a driver of drivers/. */
+export type NodeContender = Exclude<Contender, 'java'>;
+
+export const CONTENDERS: readonly Contender[] = ['ts', 'java', 'native', 'nzc'];
+
+/** What the table calls each contender: the npm package names, as a reader would install them. */
+export const CONTENDER_LABELS: Record<Contender, string> = {
+  ts: 'ours',
+  java: 'Java',
+  native: 'zookeeper',
+  nzc: 'node-zookeeper-client',
+};
+
+export type ClientWorkload = 'creates' | 'reads' | 'latency' | 'multi' | 'watches';
+
+export const WORKLOADS: readonly ClientWorkload[] = ['creates', 'reads', 'latency', 'multi', 'watches'];
 
 export interface WorkloadSize {
   /** timed requests */
@@ -23,22 +39,46 @@ export const WORKLOAD_SIZES: Record<ClientWorkload, WorkloadSize> = {
   reads: { count: 20_000, warmup: 2_000 },
   // one getData after another, each awaited: the round trip, not the pipeline
   latency: { count: 2_000, warmup: 500 },
+  // all issued at once, each a transaction creating MULTI_CREATES nodes under a parent made for the run
+  multi: { count: 1_000, warmup: 200 },
+  // one persistent recursive watch on a parent; setData on its children, all issued at once; timed
+  // until the last change has been both acknowledged and notified
+  watches: { count: 10_000, warmup: 1_000 },
 };
 
 export const PAYLOAD_BYTES = 100;
 
-/** How many nodes the reads cycle over (each holds PAYLOAD_BYTES). */
+/** The creates in each transaction of the multi workload. */
+export const MULTI_CREATES = 5;
+
+/** How many nodes the reads and the watched changes cycle over (each holds PAYLOAD_BYTES). */
 export const READ_NODES = 100;
 
 export interface RunArguments {
   workload: ClientWorkload;
   /** pinned to one server, so both clients hit the same follower */
   connect: string;
-  /** creates: the fresh parent (created by the child); reads: the parent of the nodes; latency: the node */
+  /**
+   * creates, multi: the fresh parent (created by the child); reads, watches: the parent of the nodes;
+   * latency: the node
+   */
   path: string;
   count: number;
   warmup: number;
   payloadBytes: number;
+}
+
+/**
+ * What a child prints instead of a result when its client has no way to do the workload (no multi,
+ * no persistent watches): the table shows the reason rather than leaving the cell empty or
+ * approximating the workload with other requests.
+ */
+export interface UnavailableRun {
+  contender: Contender;
+  clientVersion: string;
+  workload: ClientWorkload;
+  /** "no multi" */
+  unavailable: string;
 }
 
 /** What every child prints as its last line of output. */
@@ -57,6 +97,12 @@ export interface ClientRunResult {
   maxRssMb: number;
   /** latency only: every timed round trip, in µs */
   latenciesUs?: number[];
+}
+
+export type ChildOutcome = ClientRunResult | UnavailableRun;
+
+export function isUnavailable(outcome: ChildOutcome): outcome is UnavailableRun {
+  return 'unavailable' in outcome;
 }
 
 export interface HeapSample {
@@ -95,7 +141,7 @@ export function parseRunArguments(argv: readonly string[]): RunArguments {
   const [workload, connect, path, count, warmup, payloadBytes] = argv;
   if (!isWorkload(workload) || !connect || !path || argv.length !== 6) {
     throw new Error(
-      `usage: <creates|reads|latency> <connect> <path> <count> <warmup> <payloadBytes>, got: ${argv.join(' ')}`,
+      `usage: <${WORKLOADS.join('|')}> <connect> <path> <count> <warmup> <payloadBytes>, got: ${argv.join(' ')}`,
     );
   }
   return {
@@ -109,7 +155,7 @@ export function parseRunArguments(argv: readonly string[]): RunArguments {
 }
 
 function isWorkload(value: string | undefined): value is ClientWorkload {
-  return value === 'creates' || value === 'reads' || value === 'latency';
+  return WORKLOADS.includes(value as ClientWorkload);
 }
 
 function wholeNumber(text: string | undefined, name: string): number {

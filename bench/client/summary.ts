@@ -1,7 +1,16 @@
-import type { ComparisonRow } from '../lib/comparison-table.ts';
 import { formatNumber } from '../lib/comparison-table.ts';
+import type { ContenderCell, ContenderRow } from '../lib/contender-table.ts';
 import { mean, percentile, spread } from '../lib/stats.ts';
-import type { ClientRunResult, ClientWorkload, Contender, WatchHeapResult } from './protocol.ts';
+import {
+  CONTENDERS,
+  isUnavailable,
+  MULTI_CREATES,
+  type ChildOutcome,
+  type ClientRunResult,
+  type ClientWorkload,
+  type Contender,
+  type WatchHeapResult,
+} from './protocol.ts';
 
 /** Our goals against the Java client: as fast, and round trips at most 10 % slower. */
 export const THROUGHPUT_RATIO_GOAL = 1.0;
@@ -9,27 +18,29 @@ export const LATENCY_RATIO_GOAL = 1.1;
 export const HEAP_GROWTH_GOAL_MB = 10;
 
 /**
- * The comparison table of the client suite, from every run of both contenders: each row is the
- * median over runs (one number per run) and its range, TypeScript against Java.
+ * The table of the client suite, from every run of every contender: each cell is the median over
+ * that contender's runs (one number per run) and its range, or why the contender cannot do the
+ * workload. Goals are ours against Java's; the npm clients are there to compare with, not to beat.
  */
-export function clientComparisonRows(
-  runs: readonly ClientRunResult[],
-  heap?: WatchHeapResult,
-): ComparisonRow[] {
+export function clientTableRows(outcomes: readonly ChildOutcome[], heap?: WatchHeapResult): ContenderRow[] {
   const row = (
     metric: string,
     workload: ClientWorkload,
-    better: ComparisonRow['better'],
+    better: ContenderRow['better'],
     perRun: (run: ClientRunResult) => number,
     ratioGoal?: number,
-  ): ComparisonRow => ({
+  ): ContenderRow => ({
     metric,
-    subject: spreadOf(runs, 'ts', workload, perRun),
-    baseline: spreadOf(runs, 'java', workload, perRun),
+    cells: Object.fromEntries(
+      CONTENDERS.flatMap((contender) => {
+        const cell = cellOf(outcomes, contender, workload, perRun);
+        return cell ? [[contender, cell]] : [];
+      }),
+    ),
     better,
     ...(ratioGoal !== undefined && { ratioGoal }),
   });
-  const rows: ComparisonRow[] = [
+  const rows: ContenderRow[] = [
     row('creates/s (pipelined)', 'creates', 'higher', opsPerSecond, THROUGHPUT_RATIO_GOAL),
     row('reads/s (pipelined)', 'reads', 'higher', opsPerSecond, THROUGHPUT_RATIO_GOAL),
     row('getData round trip mean µs', 'latency', 'lower', (run) => mean(latencies(run)), LATENCY_RATIO_GOAL),
@@ -41,19 +52,25 @@ export function clientComparisonRows(
       LATENCY_RATIO_GOAL,
     ),
     row('getData round trip p99 µs', 'latency', 'lower', (run) => percentile(latencies(run), 99)),
+    row(`multis/s (pipelined, ${MULTI_CREATES} creates each)`, 'multi', 'higher', opsPerSecond),
+    row('watched changes/s (persistent recursive)', 'watches', 'higher', opsPerSecond),
     row('client CPU µs per create', 'creates', 'lower', cpuMicrosPerOp),
     row('client CPU µs per read', 'reads', 'lower', cpuMicrosPerOp),
     row('client CPU µs per round trip', 'latency', 'lower', cpuMicrosPerOp),
+    row('client CPU µs per multi', 'multi', 'lower', cpuMicrosPerOp),
+    row('client CPU µs per watched change', 'watches', 'lower', cpuMicrosPerOp),
     row('waiting for a CPU µs per create', 'creates', 'lower', cpuWaitMicrosPerOp),
     row('waiting for a CPU µs per read', 'reads', 'lower', cpuWaitMicrosPerOp),
     row('waiting for a CPU µs per round trip', 'latency', 'lower', cpuWaitMicrosPerOp),
+    row('waiting for a CPU µs per multi', 'multi', 'lower', cpuWaitMicrosPerOp),
+    row('waiting for a CPU µs per watched change', 'watches', 'lower', cpuWaitMicrosPerOp),
     row('peak RSS MB (reads)', 'reads', 'lower', (run) => run.maxRssMb),
   ];
   if (heap) {
     const growth = heapGrowthMb(heap);
     rows.push({
       metric: `heap growth MB, ${heap.watches / 1000}k fired watches`,
-      subject: { median: growth, min: growth, max: growth },
+      cells: { ts: { median: growth, min: growth, max: growth } },
       better: 'lower',
       valueGoal: HEAP_GROWTH_GOAL_MB,
     });
@@ -79,14 +96,21 @@ function latencies(run: ClientRunResult): number[] {
   return run.latenciesUs;
 }
 
-function spreadOf(
-  runs: readonly ClientRunResult[],
+/**
+ * One contender's cell: why it cannot do the workload if its child said so, else the spread of its
+ * runs' values (NaN and negative values, e.g. Java's -1 for an unknown RSS, left out), else nothing.
+ */
+function cellOf(
+  outcomes: readonly ChildOutcome[],
   contender: Contender,
   workload: ClientWorkload,
   perRun: (run: ClientRunResult) => number,
-): ComparisonRow['subject'] {
-  const values = runs
-    .filter((run) => run.contender === contender && run.workload === workload)
+): ContenderCell | undefined {
+  const own = outcomes.filter((outcome) => outcome.contender === contender && outcome.workload === workload);
+  const unavailable = own.find(isUnavailable);
+  if (unavailable) return { unavailable: unavailable.unavailable };
+  const values = own
+    .filter((outcome): outcome is ClientRunResult => !isUnavailable(outcome))
     .map(perRun)
     .filter((value) => Number.isFinite(value) && value >= 0);
   return values.length > 0 ? spread(values) : undefined;

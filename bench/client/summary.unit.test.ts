@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { goalMet, ratio } from '../lib/comparison-table.ts';
-import type { ClientRunResult, WatchHeapResult } from './protocol.ts';
-import { clientComparisonRows, formatHeapSamples, heapGrowthMb, opsPerSecond } from './summary.ts';
+import { contenderGoalMet, contenderRatio, type ContenderRow } from '../lib/contender-table.ts';
+import type { ChildOutcome, ClientRunResult, WatchHeapResult } from './protocol.ts';
+import { clientTableRows, formatHeapSamples, heapGrowthMb, opsPerSecond } from './summary.ts';
 
 function run(overrides: Partial<ClientRunResult>): ClientRunResult {
   return {
@@ -28,51 +28,72 @@ const heap: WatchHeapResult = {
   elapsedMs: 30_000,
 };
 
-describe('clientComparisonRows', () => {
-  const runs = [
+describe('clientTableRows', () => {
+  const runs: ChildOutcome[] = [
     run({ contender: 'ts', elapsedMs: 1000 }),
     run({ contender: 'ts', elapsedMs: 1250 }),
     run({ contender: 'ts', elapsedMs: 2000 }),
     run({ contender: 'java', elapsedMs: 1000 }),
     run({ contender: 'java', elapsedMs: 1000 }),
     run({ contender: 'java', elapsedMs: 1250 }),
+    run({ contender: 'native', elapsedMs: 2500 }),
+    run({ contender: 'nzc', elapsedMs: 500 }),
     run({ contender: 'ts', workload: 'latency', ops: 4, latenciesUs: [100, 100, 100, 500] }),
     run({ contender: 'java', workload: 'latency', ops: 4, latenciesUs: [100, 100, 100, 100] }),
+    run({ contender: 'ts', workload: 'multi', ops: 1000, elapsedMs: 1000 }),
+    run({ contender: 'java', workload: 'multi', ops: 1000, elapsedMs: 2000 }),
+    { contender: 'native', clientVersion: 'zookeeper 7.3.0', workload: 'multi', unavailable: 'no multi' },
+    run({ contender: 'nzc', workload: 'multi', ops: 1000, elapsedMs: 4000 }),
   ];
-  const rows = clientComparisonRows(runs, heap);
-  const byMetric = (prefix: string) => rows.find((row) => row.metric.startsWith(prefix))!;
+  const rows = clientTableRows(runs, heap);
+  const byMetric = (prefix: string): ContenderRow => rows.find((row) => row.metric.startsWith(prefix))!;
 
   it('reports the median throughput per contender over runs, with its range', () => {
     const creates = byMetric('creates/s');
-    expect(creates.subject).toEqual({ median: 4000, min: 2500, max: 5000 });
-    expect(creates.baseline).toEqual({ median: 5000, min: 4000, max: 5000 });
-    expect(ratio(creates)).toBeCloseTo(0.8);
-    expect(goalMet(creates)).toBe(false);
+    expect(creates.cells.ts).toEqual({ median: 4000, min: 2500, max: 5000 });
+    expect(creates.cells.java).toEqual({ median: 5000, min: 4000, max: 5000 });
+    expect(creates.cells.native).toEqual({ median: 2000, min: 2000, max: 2000 });
+    expect(contenderRatio(creates, 'ts', 'java')).toBeCloseTo(0.8);
+    expect(contenderRatio(creates, 'ts', 'nzc')).toBeCloseTo(0.4);
+    expect(contenderGoalMet(creates, 'ts', 'java')).toBe(false);
   });
 
   it('compares mean round trips, where a slow tail shows, and p50, where it does not', () => {
-    expect(byMetric('getData round trip mean').subject?.median).toBe(200);
-    expect(goalMet(byMetric('getData round trip mean'))).toBe(false);
-    expect(goalMet(byMetric('getData round trip p50'))).toBe(true);
+    expect(byMetric('getData round trip mean').cells.ts).toMatchObject({ median: 200 });
+    expect(contenderGoalMet(byMetric('getData round trip mean'), 'ts', 'java')).toBe(false);
+    expect(contenderGoalMet(byMetric('getData round trip p50'), 'ts', 'java')).toBe(true);
+  });
+
+  it('says why a client cannot do a workload, in every row of that workload, and gives no ratio', () => {
+    for (const metric of ['multis/s', 'client CPU µs per multi']) {
+      const row = byMetric(metric);
+      expect(row.cells.native).toEqual({ unavailable: 'no multi' });
+      expect(contenderRatio(row, 'ts', 'native')).toBeUndefined();
+    }
+    expect(byMetric('multis/s').cells.nzc).toMatchObject({ median: 250 });
+    expect(contenderRatio(byMetric('multis/s'), 'ts', 'java')).toBe(2);
   });
 
   it('leaves a contender out of a row it has no runs for', () => {
-    expect(byMetric('reads/s').subject).toBeUndefined();
+    expect(byMetric('reads/s').cells).toEqual({});
+    expect(byMetric('getData round trip mean').cells.native).toBeUndefined();
   });
 
   it('leaves out CPU waits where the platform does not report them', () => {
-    expect(byMetric('waiting for a CPU µs per create').subject).toBeUndefined();
-    const withWaits = clientComparisonRows([run({ contender: 'ts', cpuWaitMs: 250 })]);
-    expect(withWaits.find((row) => row.metric === 'waiting for a CPU µs per create')?.subject?.median).toBe(
-      50,
+    expect(byMetric('waiting for a CPU µs per create').cells.ts).toBeUndefined();
+    const withWaits = clientTableRows([run({ contender: 'ts', cpuWaitMs: 250 })]);
+    expect(withWaits.find((row) => row.metric === 'waiting for a CPU µs per create')?.cells.ts).toMatchObject(
+      {
+        median: 50,
+      },
     );
   });
 
-  it('ends with the heap growth against its absolute goal', () => {
+  it('ends with the heap growth, ours only, against its absolute goal', () => {
     const growth = rows[rows.length - 1]!;
     expect(growth.metric).toBe('heap growth MB, 100k fired watches');
-    expect(growth.subject?.median).toBe(1.25);
-    expect(goalMet(growth)).toBe(true);
+    expect(growth.cells).toEqual({ ts: { median: 1.25, min: 1.25, max: 1.25 } });
+    expect(contenderGoalMet(growth, 'ts', 'java')).toBe(true);
   });
 });
 

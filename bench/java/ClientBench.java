@@ -3,20 +3,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.Version;
+import org.apache.zookeeper.Watcher.Event.EventType;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 
 /**
  * The Java side of the client suite: one workload with the official client, in a fresh JVM, printing
- * one JSON line. Arguments and output follow bench/client/protocol.ts, as ts-client-bench.ts does:
+ * one JSON line. Arguments and output follow bench/client/protocol.ts, as node-client-bench.ts does:
  *
  *   java ClientBench creates 127.0.0.1:2181 /bench/c1 5000 1000 100
  *
@@ -25,10 +31,12 @@ import org.apache.zookeeper.ZooKeeper;
  */
 public final class ClientBench {
   private static final long WAIT_SECONDS = 120;
+  /** creates per transaction of the multi workload: MULTI_CREATES in protocol.ts */
+  private static final int MULTI_CREATES = 5;
 
   public static void main(String[] args) throws Exception {
     if (args.length != 6) {
-      System.err.println("usage: ClientBench <creates|reads|latency> <connect> <path> <count> <warmup> <payloadBytes>");
+      System.err.println("usage: ClientBench <creates|reads|latency|multi|watches> <connect> <path> <count> <warmup> <payloadBytes>");
       System.exit(2);
     }
     String workload = args[0];
@@ -63,6 +71,25 @@ public final class ClientBench {
           double[][] latencies = new double[1][];
           timed = measure(() -> latencies[0] = sequentialReads(zk, path, count));
           timed.latenciesUs = latencies[0];
+          break;
+        }
+        case "multi": {
+          byte[] data = new byte[payloadBytes];
+          Arrays.fill(data, (byte) 'x');
+          zk.create(path, new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+          pipelinedMultis(zk, path, "warmup-", warmup, data);
+          timed = measure(() -> pipelinedMultis(zk, path, "node-", count, data));
+          break;
+        }
+        case "watches": {
+          byte[] data = new byte[payloadBytes];
+          Arrays.fill(data, (byte) 'x');
+          sync(zk, path);
+          List<String> paths = zk.getChildren(path, false).stream().map(name -> path + "/" + name).toList();
+          DataChanges changes = new DataChanges();
+          zk.addWatch(path, changes, AddWatchMode.PERSISTENT_RECURSIVE);
+          watchedChanges(zk, paths, changes, warmup, data);
+          timed = measure(() -> watchedChanges(zk, paths, changes, count, data));
           break;
         }
         default:
@@ -105,6 +132,56 @@ public final class ClientBench {
     outcome.await();
   }
 
+  private static void pipelinedMultis(ZooKeeper zk, String parent, String prefix, int count, byte[] data) throws Exception {
+    Outcome outcome = new Outcome(count);
+    AsyncCallback.MultiCallback callback = (rc, path, ctx, results) -> {
+      if (rc == 0 && (results == null || results.size() != MULTI_CREATES || !results.stream().allMatch(r -> r instanceof OpResult.CreateResult))) {
+        outcome.fail("multi under " + parent + ": " + (results == null ? 0 : results.size()) + " results for " + MULTI_CREATES + " creates");
+      }
+      outcome.complete(rc, parent);
+    };
+    for (int i = 0; i < count; i++) {
+      List<Op> ops = new ArrayList<>(MULTI_CREATES);
+      for (int item = 0; item < MULTI_CREATES; item++) {
+        ops.add(Op.create(parent + "/" + prefix + i + "-" + item, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
+      }
+      zk.multi(ops, callback, null);
+    }
+    outcome.await();
+  }
+
+  /**
+   * setData on the watched children, all issued at once; done when every one is acknowledged and
+   * the persistent watch has been told of every change.
+   */
+  private static void watchedChanges(ZooKeeper zk, List<String> paths, DataChanges changes, int count, byte[] data) throws Exception {
+    Outcome outcome = new Outcome(count);
+    AsyncCallback.StatCallback callback = (rc, path, ctx, stat) -> outcome.complete(rc, path);
+    for (int i = 0; i < count; i++) zk.setData(paths.get(i % paths.size()), data, -1, callback, null);
+    outcome.await();
+    changes.await(count);
+  }
+
+  /** Counts the data changes a persistent recursive watch reports; any other event fails the run. */
+  private static final class DataChanges implements org.apache.zookeeper.Watcher {
+    private final Semaphore notified = new Semaphore(0);
+    private final AtomicReference<String> unexpected = new AtomicReference<>();
+
+    @Override
+    public void process(org.apache.zookeeper.WatchedEvent event) {
+      if (event.getType() == EventType.NodeDataChanged) notified.release();
+      else unexpected.compareAndSet(null, event.toString());
+    }
+
+    void await(int count) throws Exception {
+      if (!notified.tryAcquire(count, WAIT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(notified.availablePermits() + " of " + count + " changes notified after " + WAIT_SECONDS + " s");
+      }
+      if (unexpected.get() != null) throw new IllegalStateException("unexpected event on the persistent watch: " + unexpected.get());
+      if (notified.availablePermits() != 0) throw new IllegalStateException((count + notified.availablePermits()) + " notifications for " + count + " changes");
+    }
+  }
+
   /** The synchronous API: what "one call after another" looks like in Java. */
   private static double[] sequentialReads(ZooKeeper zk, String path, int count) throws Exception {
     double[] latenciesUs = new double[count];
@@ -134,6 +211,11 @@ public final class ClientBench {
     void complete(int rc, String path) {
       if (rc != 0) firstError.compareAndSet(null, KeeperException.create(KeeperException.Code.get(rc), path).getMessage());
       remaining.countDown();
+    }
+
+    /** A request the server accepted whose result is not what was asked for. */
+    void fail(String message) {
+      firstError.compareAndSet(null, message);
     }
 
     void await() throws Exception {

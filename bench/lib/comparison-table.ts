@@ -61,7 +61,8 @@ export function goalMet(row: ComparisonRow): boolean | undefined {
   return undefined;
 }
 
-function formatGoal(row: ComparisonRow, ratioValue: number | undefined): string {
+/** "≥ 1.00 ok", "≤ 1.10 MISSED (ranges overlap)", "< 10", or '' for a row without a goal. */
+export function formatGoal(row: ComparisonRow, ratioValue: number | undefined = ratio(row)): string {
   let text: string;
   if (row.ratioGoal !== undefined) {
     text = `${row.better === 'higher' ? '≥' : '≤'} ${row.ratioGoal.toFixed(2)}`;

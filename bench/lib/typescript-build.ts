@@ -9,7 +9,7 @@ export const JAVASCRIPT_ROOT = join(REPOSITORY_ROOT, '.tmp', 'bench', 'js');
 
 /**
  * Compiles entry points and everything they import to JavaScript the way `npm run build` does
- * (tsconfig.build.json), into a fresh directory under JAVASCRIPT_ROOT. Returns a function that maps
+ * (the library's build config, shared/tsconfig.json), into a fresh directory under JAVASCRIPT_ROOT. Returns a function that maps
  * an entry (`bench/client/ts-client-bench.ts`) to its compiled file.
  *
  * Why not run the sources through tsx: its esbuild transform keeps function names by wrapping every
@@ -49,7 +49,7 @@ export function compileTypeScript(entries: readonly string[], name: string): (en
 }
 
 function buildOptions(): ts.CompilerOptions {
-  const configFile = join(REPOSITORY_ROOT, 'tsconfig.build.json');
+  const configFile = join(REPOSITORY_ROOT, 'shared', 'tsconfig.json');
   const parsed = ts.getParsedCommandLineOfConfigFile(
     configFile,
     {},

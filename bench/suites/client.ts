@@ -1,12 +1,14 @@
 /**
- * Our TypeScript client against the official Java client, on the same ensemble and the same
- * follower: pipelined creates, pipelined reads, sequential round trips, and (TypeScript only) heap
- * growth over 100,000 fired watches. Every run is a fresh process: a Node child for ours, a JVM for
- * Java's, in alternating order; the report gives medians over the rounds.
+ * Our TypeScript client against the official Java client and the two npm ZooKeeper clients (the
+ * `zookeeper` native binding, `node-zookeeper-client`), on the same ensemble and the same follower:
+ * pipelined creates, pipelined reads, sequential round trips, pipelined multis, changes seen by a
+ * persistent recursive watch, and (TypeScript only) heap growth over 100,000 fired watches. Every
+ * run is a fresh process: a Node child per Node client, a JVM for Java's, in rotating order; the
+ * report gives medians over the rounds, and says so where a client cannot do a workload at all.
  */
-import { deleteRecursive, ensurePath, ZooKeeperClient } from '../../shared/src/client/index.ts';
+import { deleteRecursive, ensurePath, op, ZooKeeperClient } from '../../shared/src/client/index.ts';
 import { runJsonChild } from '../lib/child-process.ts';
-import { formatComparisonTable, goalMet, ratio } from '../lib/comparison-table.ts';
+import { contenderGoalMet, contenderRatio, formatContenderTable } from '../lib/contender-table.ts';
 import {
   compileJava,
   javaProgram,
@@ -22,22 +24,25 @@ import { shortZooKeeperVersion } from '../lib/zookeeper-version.ts';
 import { mean, percentile } from '../lib/stats.ts';
 import type { BenchSuite, SuiteContext, SuiteOptions, SuiteOutcome } from '../suite.ts';
 import {
+  CONTENDER_LABELS,
+  CONTENDERS,
   formatRunArguments,
+  isUnavailable,
+  MULTI_CREATES,
   PAYLOAD_BYTES,
   READ_NODES,
   WATCH_HEAP_SIZE,
   WORKLOAD_SIZES,
-  type ClientRunResult,
+  WORKLOADS,
+  type ChildOutcome,
   type ClientWorkload,
   type Contender,
   type RunArguments,
   type WatchHeapResult,
   type WorkloadSize,
 } from '../client/protocol.ts';
-import { clientComparisonRows, formatHeapSamples, opsPerSecond } from '../client/summary.ts';
+import { clientTableRows, formatHeapSamples, opsPerSecond } from '../client/summary.ts';
 
-const CONTENDERS: readonly Contender[] = ['ts', 'java'];
-const WORKLOADS: readonly ClientWorkload[] = ['creates', 'reads', 'latency'];
 const RUN_TIMEOUT_MS = 180_000;
 const HEAP_RUN_TIMEOUT_MS = 900_000;
 
@@ -49,12 +54,20 @@ interface Programs {
   nodeScriptFor: (entry: string) => string;
 }
 
-const TS_CLIENT_BENCH = 'bench/client/ts-client-bench.ts';
+const NODE_CLIENT_BENCH = 'bench/client/node-client-bench.ts';
+/** loaded by node-client-bench.ts on demand, one per Node contender */
+const DRIVERS = [
+  'bench/client/drivers/zk-cookbook.ts',
+  'bench/client/drivers/native-zookeeper.ts',
+  'bench/client/drivers/node-zookeeper-client.ts',
+];
 const WATCH_HEAP = 'bench/client/watch-heap.ts';
 
 export const suite: BenchSuite = {
   name: 'client',
-  description: 'our TypeScript client against the official Java client: throughput, latency, watch memory',
+  description:
+    'our TypeScript client against the official Java client and the npm zookeeper and ' +
+    'node-zookeeper-client packages: throughput, latency, multi, persistent watches, watch memory',
   async prepare(options) {
     const toolchain = locateJavaToolchain();
     const zooKeeperJars = zooKeeperClientClasspath();
@@ -71,7 +84,7 @@ export const suite: BenchSuite = {
       nodeScriptFor:
         options.typescript === 'tsx'
           ? (entry) => entry
-          : compileTypeScript([TS_CLIENT_BENCH, WATCH_HEAP], 'client'),
+          : compileTypeScript([NODE_CLIENT_BENCH, ...DRIVERS, WATCH_HEAP], 'client'),
     };
     return { run: (context) => runClientSuite(context, options, programs) };
   },
@@ -86,7 +99,7 @@ async function runClientSuite(
   const sizes = suiteSizes(options.quick);
   const root = `/zk-cookbook-bench/client-${Date.now()}`;
   const admin = await ZooKeeperClient.connect(ensemble.pinnedConnectString);
-  let runs: ClientRunResult[];
+  let runs: ChildOutcome[];
   let heap: WatchHeapResult;
   try {
     await createFixtures(admin, root);
@@ -100,19 +113,26 @@ async function runClientSuite(
     await admin.close();
   }
 
-  const rows = clientComparisonRows(runs, heap);
+  const rows = clientTableRows(runs, heap);
   const version = (contender: Contender) =>
     runs.find((run) => run.contender === contender)?.clientVersion ?? 'no run';
   const typescript = options.typescript === 'tsx' ? 'sources through tsx' : 'compiled as npm run build does';
   const report = [
-    `TS: ${version('ts')} (${typescript})   ` +
+    `ours: ${version('ts')} (${typescript})   ` +
       `Java: ZooKeeper client ${shortZooKeeperVersion(version('java'))} on ${programs.javaVersion}`,
+    `npm: ${version('native')} (native binding over the C client, promise API)   ` +
+      `${version('nzc')} (pure JavaScript, callbacks wrapped in promises)`,
     `ensemble: ${ensemble.description}, ZooKeeper ${ensemble.serverVersion}; ` +
-      `both clients pinned to ${ensemble.pinnedConnectString}`,
+      `every client pinned to ${ensemble.pinnedConnectString}`,
     `workloads: ${describeSizes(sizes)}; ${options.rounds} run(s) per client, each in a fresh process, ` +
-      'order alternating',
+      'order rotating',
     '',
-    formatComparisonTable({ subject: 'TS', baseline: 'Java', rows }),
+    formatContenderTable({
+      contenders: CONTENDERS.map((key) => ({ key, label: CONTENDER_LABELS[key] })),
+      subject: 'ts',
+      goalBaseline: 'java',
+      rows,
+    }),
     '',
     formatHeapSamples(heap),
   ].join('\n');
@@ -132,7 +152,16 @@ async function runClientSuite(
         serverVersion: ensemble.serverVersion,
       },
       java: programs.javaVersion,
-      rows: rows.map((row) => ({ ...row, ratio: ratio(row), goalMet: goalMet(row) })),
+      rows: rows.map((row) => ({
+        ...row,
+        ratios: Object.fromEntries(
+          CONTENDERS.filter((other) => other !== 'ts').map((other) => [
+            other,
+            contenderRatio(row, 'ts', other),
+          ]),
+        ),
+        goalMet: contenderGoalMet(row, 'ts', 'java'),
+      })),
       runs,
       heap,
     },
@@ -146,11 +175,14 @@ async function runRounds(
   programs: Programs,
   sizes: SuiteSizes,
   root: string,
-): Promise<ClientRunResult[]> {
-  const runs: ClientRunResult[] = [];
+): Promise<ChildOutcome[]> {
+  const runs: ChildOutcome[] = [];
   for (const workload of WORKLOADS) {
+    // a client that cannot do the workload says so on its first run; it is not asked again
+    const unable = new Set<Contender>();
     for (let round = 0; round < options.rounds; round++) {
       for (const contender of roundOrder(CONTENDERS, round)) {
+        if (unable.has(contender)) continue;
         const run: RunArguments = {
           workload,
           connect: ensemble.pinnedConnectString,
@@ -159,9 +191,15 @@ async function runRounds(
           payloadBytes: PAYLOAD_BYTES,
         };
         const result = await runContender(contender, run, options, programs);
+        if (result.contender !== contender || result.workload !== workload) {
+          throw new Error(
+            `${contender} ${workload}: the child reported ${result.contender} ${result.workload}`,
+          );
+        }
         runs.push(result);
+        if (isUnavailable(result)) unable.add(contender);
         log(
-          `${workload.padEnd(7)} round ${round + 1}/${options.rounds}  ${contender.padEnd(4)}  ${describeRun(result)}`,
+          `${workload.padEnd(7)} round ${round + 1}/${options.rounds}  ${contender.padEnd(6)}  ${describeRun(result)}`,
         );
       }
     }
@@ -196,6 +234,10 @@ async function createFixtures(admin: ZooKeeperClient, root: string): Promise<voi
     Array.from({ length: READ_NODES }, (_, index) => admin.create(`${root}/reads/node-${index}`, payload)),
   );
   await admin.create(`${root}/latency`, payload);
+  await admin.create(`${root}/watched`);
+  await Promise.all(
+    Array.from({ length: READ_NODES }, (_, index) => admin.create(`${root}/watched/node-${index}`, payload)),
+  );
 }
 
 /**
@@ -214,11 +256,32 @@ async function warmUpServer(admin: ZooKeeperClient, root: string): Promise<void>
       return index % 2 === 0 ? admin.getData(path) : admin.exists(path);
     }),
   );
+  await Promise.all(
+    Array.from({ length: 400 }, (_, index) =>
+      admin.multi(
+        Array.from({ length: MULTI_CREATES }, (_, item) =>
+          op.create(`${root}/warmup/multi-${index}-${item}`, payload),
+        ),
+      ),
+    ),
+  );
+  // setData where no watch is set: the contenders' persistent watches are their own sessions'
+  await Promise.all(
+    Array.from({ length: 2_000 }, (_, index) => admin.setData(`${root}/warmup/node-${index}`, payload)),
+  );
 }
 
 function workloadPath(root: string, workload: ClientWorkload, round: number, contender: Contender): string {
-  if (workload === 'creates') return `${root}/creates-${round}-${contender}`;
-  return `${root}/${workload}`;
+  switch (workload) {
+    case 'creates':
+    case 'multi':
+      return `${root}/${workload}-${round}-${contender}`;
+    case 'watches':
+      return `${root}/watched`;
+    case 'reads':
+    case 'latency':
+      return `${root}/${workload}`;
+  }
 }
 
 function runContender(
@@ -226,12 +289,12 @@ function runContender(
   run: RunArguments,
   options: SuiteOptions,
   programs: Programs,
-): Promise<ClientRunResult> {
+): Promise<ChildOutcome> {
   const args = formatRunArguments(run);
   const label = `${contender} ${run.workload}`;
-  if (contender === 'ts') {
+  if (contender !== 'java') {
     return runJsonChild(
-      nodeScript(programs.nodeScriptFor(TS_CLIENT_BENCH), args, {
+      nodeScript(programs.nodeScriptFor(NODE_CLIENT_BENCH), [contender, ...args], {
         label,
         timeoutMs: RUN_TIMEOUT_MS,
         cpuProfileDirectory: options.cpuProfileDirectory,
@@ -266,21 +329,26 @@ function suiteSizes(quick: boolean): SuiteSizes {
       creates: tenth(WORKLOAD_SIZES.creates),
       reads: tenth(WORKLOAD_SIZES.reads),
       latency: tenth(WORKLOAD_SIZES.latency),
+      multi: tenth(WORKLOAD_SIZES.multi),
+      watches: tenth(WORKLOAD_SIZES.watches),
     },
     heap: { watches: 8_000, batch: 1_000 },
   };
 }
 
 function describeSizes(sizes: SuiteSizes): string {
-  const { creates, reads, latency } = sizes.workloads;
+  const { creates, reads, latency, multi, watches } = sizes.workloads;
   return (
     `${creates.count} pipelined creates of ${PAYLOAD_BYTES} B (+${creates.warmup} warm-up), ` +
     `${reads.count} pipelined getData/exists (+${reads.warmup}), ` +
-    `${latency.count} sequential getData (+${latency.warmup})`
+    `${latency.count} sequential getData (+${latency.warmup}), ` +
+    `${multi.count} pipelined multis of ${MULTI_CREATES} creates (+${multi.warmup}), ` +
+    `${watches.count} pipelined setData under one persistent recursive watch (+${watches.warmup})`
   );
 }
 
-function describeRun(result: ClientRunResult): string {
+function describeRun(result: ChildOutcome): string {
+  if (isUnavailable(result)) return `n/a: ${result.unavailable} (${result.clientVersion})`;
   const waited =
     result.cpuWaitMs === undefined
       ? ''
