@@ -1,12 +1,14 @@
 import { EnsembleError } from '../ensemble/index.ts';
 import { FourLetterWordError } from '../fourletter/index.ts';
+import { PatternError } from './patterns/pattern-manifest.ts';
 
 /**
  * The CLI's one error edge: errors we expect (no ZooKeeper installed, a server down) print their
  * message alone, since it already says what to do; anything else prints its stack, since it is a bug.
  */
 export function reportFailure(error: unknown): void {
-  const expected = error instanceof EnsembleError || error instanceof FourLetterWordError;
+  const expected =
+    error instanceof EnsembleError || error instanceof FourLetterWordError || error instanceof PatternError;
   const text = expected
     ? (error as Error).message
     : error instanceof Error
