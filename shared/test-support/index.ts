@@ -5,8 +5,16 @@ export { TcpProxy, type ProxyMode } from './tcp-proxy.ts';
 export { connectCuttable, type CuttableClient } from './cuttable-client.ts';
 export { childrenOrNone } from './children-or-none.ts';
 export { JsonLinePeer, type PeerEvent } from './interop/json-line-peer.ts';
-export { startCuratorPeer, compileCuratorPeer, curatorClasspath } from './interop/curator-peer.ts';
-export { startKazooPeer } from './interop/kazoo-peer.ts';
+export {
+  startCuratorPeer,
+  compileCuratorPeer,
+  curatorClasspath,
+  selectCuratorJars,
+  type CuratorJars,
+} from './interop/curator-peer.ts';
+export { startKazooPeer, selectKazooPython, type KazooPython } from './interop/kazoo-peer.ts';
+export { selectedVersions, type SelectedVersions, type SelectedPart } from './version-matrix.ts';
+export { versionAtLeast } from './server-version.ts';
 export { startNodePeer } from './interop/node-peer.ts';
 export {
   runFaultDrill,

@@ -7,6 +7,7 @@ import {
   type ZooKeeperClientOptions,
 } from '../src/client/index.ts';
 import { LocalEnsemble, type LocalEnsembleOptions } from '../src/ensemble/index.ts';
+import { versionAtLeast } from './server-version.ts';
 
 const TEST_ROOT = '/zk-cookbook-tests';
 
@@ -23,6 +24,11 @@ export interface TestZooKeeper {
   connectVia(server: string, options?: ZooKeeperClientOptions): Promise<ZooKeeperClient>;
   /** a client without chroot, closed after the current test */
   connectUnrooted(options?: ZooKeeperClientOptions): Promise<ZooKeeperClient>;
+  /**
+   * Whether the shared ensemble runs at least this release ("3.9"), for behaviour that differs
+   * between the server versions the test matrix runs. Throws when the server would not say.
+   */
+  serverVersionAtLeast(minimum: string): boolean;
 }
 
 /**
@@ -88,6 +94,11 @@ export function useZooKeeper(label = 'test'): TestZooKeeper {
     connect: (options) => open(ensembleConnectString + chroot, options),
     connectVia: (server, options) => open(server + chroot, options),
     connectUnrooted: (options) => open(ensembleConnectString, options),
+    serverVersionAtLeast: (minimum) => {
+      const version = inject('zkServerVersion');
+      if (!version) throw new Error('the shared ensemble did not tell its version (srvr refused?)');
+      return versionAtLeast(version, minimum);
+    },
   };
 }
 

@@ -14,9 +14,25 @@ import { eventually, useZooKeeper } from '../../test-support/index.ts';
 
 const zk = useZooKeeper('client');
 
-function recorder(): { events: WatchedEvent[]; watch: (event: WatchedEvent) => void } {
+/**
+ * Records what fired: type and path. The zxid a 3.9+ server adds to each event is kept apart (see
+ * the test on it), so these expectations hold against every server version the matrix runs.
+ */
+function recorder(): {
+  events: WatchedEvent[];
+  zxids: Array<bigint | undefined>;
+  watch: (event: WatchedEvent) => void;
+} {
   const events: WatchedEvent[] = [];
-  return { events, watch: (event) => events.push(event) };
+  const zxids: Array<bigint | undefined> = [];
+  return {
+    events,
+    zxids,
+    watch: ({ zxid, ...event }) => {
+      events.push(event);
+      zxids.push(zxid);
+    },
+  };
 }
 
 describe('create', () => {
@@ -293,6 +309,25 @@ describe('watches', () => {
       expect(children.events).toEqual([{ type: 'childrenChanged', path: '/w' }]);
     });
     expect(client.watchCount).toBe(0);
+  });
+
+  it('an event carries the zxid of the change that fired it from ZooKeeper 3.9 on, none before', async () => {
+    const client = await zk.connect();
+    const other = await zk.connect();
+    await client.create('/zx');
+    const data = recorder();
+    const exist = recorder();
+    await client.getData('/zx', { watch: data.watch });
+    await client.exists('/zx/child', { watch: exist.watch });
+    const changed = await other.setData('/zx', 'a');
+    const { stat: created } = await other.create2('/zx/child');
+    await eventually(() => expect([...data.events, ...exist.events]).toHaveLength(2));
+    if (zk.serverVersionAtLeast('3.9')) {
+      expect(data.zxids).toEqual([changed.mzxid]);
+      expect(exist.zxids).toEqual([created.czxid]);
+    } else {
+      expect([...data.zxids, ...exist.zxids]).toEqual([undefined, undefined]);
+    }
   });
 
   it('persistent and recursive watches keep firing until removed', async () => {

@@ -47,6 +47,11 @@ export interface LocalEnsembleOptions {
   baseDirectory?: string;
   /** An unpacked Apache ZooKeeper release. Default $ZOOKEEPER_HOME. */
   zooKeeperHome?: string;
+  /**
+   * A release fetched by scripts/fetch-maven.sh ("3.9" or "3.9.5"), for testing against another
+   * server version. Default $ZK_COOKBOOK_ZOOKEEPER; "system" means ZOOKEEPER_HOME, then Debian's.
+   */
+  zooKeeperRelease?: string;
   /** Debian's zookeeper.jar, or false to ignore it. */
   debianJar?: string | false;
   /** The java launcher. Default $JAVA_HOME/bin/java, then PATH. */

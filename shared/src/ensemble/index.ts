@@ -24,6 +24,12 @@ export {
   type LocateZooKeeperOptions,
 } from './locate-zookeeper.ts';
 export { locateJava } from './locate-java.ts';
+export {
+  fetchCacheDirectory,
+  findFetchedRelease,
+  compareVersions,
+  type FetchedRelease,
+} from './fetched-releases.ts';
 export { allocateFreePorts, RESERVED_PORTS } from './free-ports.ts';
 export { superDigest } from './super-digest.ts';
 export { waitUntil, type Probe, type WaitOptions } from './wait-until.ts';

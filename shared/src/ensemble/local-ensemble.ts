@@ -17,7 +17,7 @@ import {
 import { expireSession, type SessionCredentials } from './expire-session.ts';
 import { jvmArguments } from './jvm-arguments.ts';
 import { locateJava } from './locate-java.ts';
-import { locateZooKeeper } from './locate-zookeeper.ts';
+import { locateZooKeeper, type ZooKeeperInstallation } from './locate-zookeeper.ts';
 import { memberFiles, planMembers, writeMemberFiles } from './member-layout.ts';
 import { guardDirectory, releaseDirectory } from './process-guard.ts';
 import { waitUntil, type Probe } from './wait-until.ts';
@@ -48,6 +48,8 @@ export class LocalEnsemble {
     /** The temporary directory that holds every member's directory. */
     readonly directory: string,
     readonly members: readonly EnsembleMember[],
+    /** The ZooKeeper the members run: where it was found, its version, its classpath. */
+    readonly zooKeeper: ZooKeeperInstallation,
     private readonly options: ResolvedEnsembleOptions,
   ) {}
 
@@ -55,7 +57,11 @@ export class LocalEnsemble {
     const resolved = resolveEnsembleOptions(options);
     // Find java and ZooKeeper before creating anything, so a machine without them fails cleanly.
     const java = options.javaPath ?? locateJava();
-    const zooKeeper = locateZooKeeper({ zooKeeperHome: options.zooKeeperHome, debianJar: options.debianJar });
+    const zooKeeper = locateZooKeeper({
+      zooKeeperHome: options.zooKeeperHome,
+      release: options.zooKeeperRelease,
+      debianJar: options.debianJar,
+    });
 
     const directory = mkdtempSync(join(resolved.baseDirectory, 'zk-cookbook-ensemble-'));
     if (!resolved.keepData) guardDirectory(directory);
@@ -68,7 +74,7 @@ export class LocalEnsemble {
         const args = jvmArguments(zooKeeper.classpath, files.configFile, files.directory, resolved.jvm);
         return new EnsembleMember(address, files, { java, args });
       });
-      const ensemble = new LocalEnsemble(directory, members, resolved);
+      const ensemble = new LocalEnsemble(directory, members, zooKeeper, resolved);
       try {
         await Promise.all(members.map((member) => member.start()));
         await ensemble.waitForQuorum({ timeoutMs: resolved.startTimeoutMs });

@@ -70,6 +70,57 @@ describe('locateZooKeeper', () => {
   });
 });
 
+describe('locateZooKeeper with a fetched release (ZK_COOKBOOK_ZOOKEEPER)', () => {
+  function fetchedRelease(cache: string, version: string, complete = true): string {
+    const home = join(cache, 'maven', `zookeeper-${version}`);
+    mkdirSync(join(home, 'lib'), { recursive: true });
+    mkdirSync(join(home, 'conf'));
+    for (const jar of [
+      `zookeeper-${version}.jar`,
+      `zookeeper-jute-${version}.jar`,
+      'logback-classic-1.3.15.jar',
+    ]) {
+      writeFileSync(join(home, 'lib', jar), '');
+    }
+    if (complete) writeFileSync(join(home, '.complete'), '');
+    return home;
+  }
+
+  it('picks the newest complete 3.9.x for "3.9", with its version, ignoring 3.10 and half-fetched ones', () => {
+    const cache = scratchDirectory();
+    fetchedRelease(cache, '3.9.4');
+    const newest = fetchedRelease(cache, '3.9.10');
+    fetchedRelease(cache, '3.9.11', false);
+    fetchedRelease(cache, '3.10.0');
+    const installation = locateZooKeeper({ release: '3.9', cacheDirectory: cache, debianJar: false });
+    expect(installation.version).toBe('3.9.10');
+    expect(installation.description).toBe(`ZK_COOKBOOK_ZOOKEEPER=3.9: ${newest}`);
+    expect(installation.classpath[0]).toBe(join(newest, 'conf'));
+    expect(installation.classpath).toContain(join(newest, 'lib', 'zookeeper-3.9.10.jar'));
+  });
+
+  it('fails, naming the fetch command, rather than falling back to another server', () => {
+    const cache = scratchDirectory();
+    fetchedRelease(cache, '3.8.6');
+    const find = () =>
+      locateZooKeeper({
+        release: '3.9.5',
+        cacheDirectory: cache,
+        debianJar: '/usr/share/java/zookeeper.jar',
+      });
+    expect(find).toThrow(ZooKeeperNotFoundError);
+    expect(find).toThrow(/scripts\/fetch-maven\.sh zookeeper 3\.9\.5/);
+  });
+
+  it('"system" means ZOOKEEPER_HOME, then Debian', () => {
+    const home = scratchDirectory();
+    mkdirSync(join(home, 'lib'));
+    writeFileSync(join(home, 'lib', 'zookeeper-3.8.4.jar'), '');
+    const installation = locateZooKeeper({ release: 'system', zooKeeperHome: home, debianJar: false });
+    expect(installation).toMatchObject({ description: `ZOOKEEPER_HOME=${home}`, version: '3.8.4' });
+  });
+});
+
 describe('locateJava', () => {
   it('prefers $JAVA_HOME/bin/java', () => {
     const javaHome = scratchDirectory();

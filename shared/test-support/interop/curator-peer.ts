@@ -1,14 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { fetchCacheDirectory, findFetchedRelease } from '../../src/ensemble/index.ts';
 import { JsonLinePeer } from './json-line-peer.ts';
 
 const SOURCES = new URL('../../interop/curator/', import.meta.url).pathname;
 const BUILD_ROOT = new URL('../../../.tmp/interop/curator/', import.meta.url).pathname;
 const JAVA_LIB = '/usr/share/java';
 /** Debian's Curator 5.4.0 and what it needs; the jars' manifests pull in ZooKeeper and Guava. */
-const CLASSPATH_JARS = [
+const DEBIAN_JARS = [
   'curator-recipes.jar',
   'curator-framework.jar',
   'curator-client.jar',
@@ -20,14 +21,61 @@ const CLASSPATH_JARS = [
   'slf4j-nop.jar',
 ];
 
-export function curatorClasspath(): string {
-  const missing = CLASSPATH_JARS.filter((jar) => !existsSync(join(JAVA_LIB, jar)));
-  if (missing.length > 0) {
+export interface CuratorJars {
+  /** "5.4.0" */
+  readonly version: string;
+  /** Where the jars came from, for messages and the test matrix's summary. */
+  readonly description: string;
+  readonly jars: readonly string[];
+}
+
+/**
+ * The Curator the interop peers run, chosen by $ZK_COOKBOOK_CURATOR: "debian" (the default,
+ * Debian's 5.4.0), "latest" (the newest scripts/fetch-maven.sh put in the cache) or a version
+ * fetched there ("5.9.0"). A choice that is not there fails: the run asked for that version.
+ */
+export function selectCuratorJars(selection = process.env.ZK_COOKBOOK_CURATOR || 'debian'): CuratorJars {
+  if (selection === 'debian') {
+    const missing = DEBIAN_JARS.filter((jar) => !existsSync(join(JAVA_LIB, jar)));
+    if (missing.length > 0) {
+      throw new Error(
+        `Curator interop needs ${missing.join(', ')} in ${JAVA_LIB}: apt-get install libcurator-recipes-java libcurator-discovery-java libslf4j-java zookeeper`,
+      );
+    }
+    return {
+      version: debianCuratorVersion(),
+      description: `Debian's jars in ${JAVA_LIB}`,
+      jars: DEBIAN_JARS.map((jar) => join(JAVA_LIB, jar)),
+    };
+  }
+  const parent = join(fetchCacheDirectory(), 'maven');
+  const fetched = findFetchedRelease(parent, 'curator-', selection);
+  if (!fetched) {
     throw new Error(
-      `Curator interop needs ${missing.join(', ')} in ${JAVA_LIB}: apt-get install libcurator-recipes-java libcurator-discovery-java libslf4j-java zookeeper`,
+      `ZK_COOKBOOK_CURATOR=${selection}: no fetched curator-* matching it in ${parent}; fetch it with \`scripts/fetch-maven.sh curator\``,
     );
   }
-  return CLASSPATH_JARS.map((jar) => join(JAVA_LIB, jar)).join(':');
+  const lib = join(fetched.directory, 'lib');
+  return {
+    version: fetched.version,
+    description: `ZK_COOKBOOK_CURATOR=${selection}: ${lib}`,
+    jars: readdirSync(lib)
+      .filter((name) => name.endsWith('.jar'))
+      .sort()
+      .map((name) => join(lib, name)),
+  };
+}
+
+// Debian keeps a versioned link (curator-recipes-5.4.0.jar) beside the jar it installs.
+function debianCuratorVersion(): string {
+  const linked = readdirSync(JAVA_LIB)
+    .map((name) => /^curator-recipes-(\d[\w.]*)\.jar$/.exec(name)?.[1])
+    .find((version) => version !== undefined);
+  return linked ?? 'unknown';
+}
+
+export function curatorClasspath(): string {
+  return selectCuratorJars().jars.join(delimiter);
 }
 
 /**
@@ -38,7 +86,9 @@ export function compileCuratorPeer(): string {
   const files = readdirSync(SOURCES)
     .filter((name) => name.endsWith('.java'))
     .sort();
-  const hash = createHash('sha1');
+  const classpath = curatorClasspath();
+  // Keyed by the classpath too: classes compiled against one Curator are not reused with another.
+  const hash = createHash('sha1').update(classpath);
   for (const file of files) hash.update(file).update(readFileSync(join(SOURCES, file)));
   const target = join(BUILD_ROOT, hash.digest('hex').slice(0, 12));
   if (existsSync(target)) return target;
@@ -47,7 +97,7 @@ export function compileCuratorPeer(): string {
   try {
     execFileSync(
       'javac',
-      ['-nowarn', '-d', scratch, '-cp', curatorClasspath(), ...files.map((file) => join(SOURCES, file))],
+      ['-nowarn', '-d', scratch, '-cp', classpath, ...files.map((file) => join(SOURCES, file))],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -63,7 +113,10 @@ export function compileCuratorPeer(): string {
   return target;
 }
 
-/** A JVM running real Apache Curator 5.4.0 recipes (see shared/interop/curator/CuratorPeer.java). */
+/**
+ * A JVM running real Apache Curator recipes (see shared/interop/curator/CuratorPeer.java): Debian's
+ * 5.4.0, or the one ZK_COOKBOOK_CURATOR names (see selectCuratorJars).
+ */
 export async function startCuratorPeer(): Promise<JsonLinePeer> {
   const classes = compileCuratorPeer();
   return JsonLinePeer.start('curator', 'java', [
@@ -71,7 +124,7 @@ export async function startCuratorPeer(): Promise<JsonLinePeer> {
     '-XX:TieredStopAtLevel=1',
     '-Xss512k',
     '-cp',
-    `${classes}:${curatorClasspath()}`,
+    `${classes}${delimiter}${curatorClasspath()}`,
     'CuratorPeer',
   ]);
 }

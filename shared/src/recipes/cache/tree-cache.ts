@@ -365,10 +365,7 @@ export class TreeCache extends EventEmitter<CacheEvents> {
         this.track(this.refreshNode(event.path, depth), true);
         break;
       case 'deleted':
-        // The client's last zxid when the event arrives is below the delete's zxid and at or above
-        // that of every reply received before it: it separates the deleted incarnation (and any
-        // stale reply about it) from a node created again later.
-        this.removeSubtree(event.path, this.client.lastZxid);
+        this.removeSubtree(event.path, deletedUpTo(event, this.client.lastZxid));
         // One-shot watches die with the node: watch for the root's return.
         if (this.mode === 'oneShot' && event.path === this.path) {
           this.track(this.refreshNode(this.path, 0), true);
@@ -647,6 +644,18 @@ export class TreeCache extends EventEmitter<CacheEvents> {
 const MISSING_ROOT = Symbol('missing root');
 
 /** Connection trouble, an ended session, our own close: a later walk will cover what was missed. */
+/**
+ * The zxid at or below which a deleted event says the path's incarnations are gone; a node at the
+ * path with a larger czxid was created after the delete. A 3.9+ server names the delete's zxid in
+ * the event, and a node created again in the same multi shares that zxid, so it is the delete's
+ * zxid minus one. A 3.8 server names none; the client's last zxid then serves: when the event
+ * arrives it is below the delete's zxid (servers send a notification before any reply that
+ * follows the change) and at or above that of every reply received before it.
+ */
+function deletedUpTo(event: WatchedEvent, lastZxid: bigint): bigint {
+  return event.zxid === undefined ? lastZxid : event.zxid - 1n;
+}
+
 function isInterruption(error: unknown): boolean {
   return (
     isConnectionLossClass(error) ||

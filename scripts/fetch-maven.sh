@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Fetches the Java side of the version matrix from Maven Central into a cache outside the repository:
+#   scripts/fetch-maven.sh                       both parts at their pinned versions
+#   scripts/fetch-maven.sh zookeeper [VERSION]   a ZooKeeper server, laid out like a release
+#                                                (lib/*.jar, conf/logback.xml): a ZOOKEEPER_HOME
+#   scripts/fetch-maven.sh curator [VERSION]     Curator recipes, framework, client, x-discovery and
+#                                                what they need (lib/*.jar), for the interop peer
+# Cache: ${ZK_COOKBOOK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/zk-cookbook}/maven/<name>-<version>.
+# A part already in the cache is not fetched again: a second run touches no network. Maven resolves
+# through the user's own settings (~/.m2), so a mirror configured there is used.
+set -euo pipefail
+
+# The newest 3.9 patch, the release compose/zookeeper.yml pins; and the newest Curator 5.x.
+ZOOKEEPER_PINNED=3.9.5
+CURATOR_PINNED=5.9.0
+
+cache_root="${ZK_COOKBOOK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/zk-cookbook}"
+maven_cache="$cache_root/maven"
+
+die() {
+  echo "fetch-maven: $*" >&2
+  exit 1
+}
+
+command -v mvn >/dev/null 2>&1 || die "needs Maven (mvn) to fetch from Maven Central: apt-get install maven"
+
+# The parts below exclude netty-tcnative-boringssl-static: five platform builds of OpenSSL (15 MB)
+# that only a TLS client port would load; the test ensembles speak plain TCP.
+zookeeper_pom() {
+  local version="$1"
+  cat <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.zk-cookbook</groupId>
+  <artifactId>zookeeper-server</artifactId>
+  <version>$version</version>
+  <packaging>pom</packaging>
+  <!-- ZooKeeper's own dependency versions: the set its release was built and tested with. -->
+  <dependencyManagement>
+    <dependencies>
+      <dependency>
+        <groupId>org.apache.zookeeper</groupId>
+        <artifactId>parent</artifactId>
+        <version>$version</version>
+        <type>pom</type>
+        <scope>import</scope>
+      </dependency>
+    </dependencies>
+  </dependencyManagement>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.zookeeper</groupId>
+      <artifactId>zookeeper</artifactId>
+      <version>$version</version>
+      <exclusions>
+        <exclusion><groupId>io.netty</groupId><artifactId>netty-tcnative-boringssl-static</artifactId></exclusion>
+      </exclusions>
+    </dependency>
+    <!-- "provided" in ZooKeeper's pom but shipped in its release lib/: the server needs them at run
+         time (logging binding, latency histograms, snapshot compression, the CLI). Jetty and
+         Jackson serve only the AdminServer, which the test ensembles switch off. -->
+    <dependency><groupId>ch.qos.logback</groupId><artifactId>logback-classic</artifactId></dependency>
+    <dependency><groupId>io.dropwizard.metrics</groupId><artifactId>metrics-core</artifactId></dependency>
+    <dependency><groupId>org.xerial.snappy</groupId><artifactId>snappy-java</artifactId></dependency>
+    <dependency><groupId>commons-cli</groupId><artifactId>commons-cli</artifactId></dependency>
+  </dependencies>
+</project>
+EOF
+}
+
+curator_pom() {
+  local version="$1"
+  cat <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.zk-cookbook</groupId>
+  <artifactId>curator-peer</artifactId>
+  <version>$version</version>
+  <packaging>pom</packaging>
+  <!-- The ZooKeeper client is the one Curator declares: what a Curator $version user gets. -->
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.curator</groupId>
+      <artifactId>curator-recipes</artifactId>
+      <version>$version</version>
+      <exclusions>
+        <exclusion><groupId>io.netty</groupId><artifactId>netty-tcnative-boringssl-static</artifactId></exclusion>
+      </exclusions>
+    </dependency>
+    <dependency>
+      <groupId>org.apache.curator</groupId>
+      <artifactId>curator-x-discovery</artifactId>
+      <version>$version</version>
+    </dependency>
+    <!-- Curator logs through slf4j 1.7; the peer's stdout is its protocol, so log nowhere. -->
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-nop</artifactId><version>1.7.36</version></dependency>
+  </dependencies>
+</project>
+EOF
+}
+
+# Logs to stderr, which LocalEnsemble sends to each member's log file, at INFO (logback's default
+# without a configuration is DEBUG, megabytes per test).
+zookeeper_logback_xml() {
+  cat <<'EOF'
+<configuration>
+  <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
+    <target>System.err</target>
+    <encoder>
+      <pattern>%d{HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n</pattern>
+    </encoder>
+  </appender>
+  <root level="INFO">
+    <appender-ref ref="CONSOLE" />
+  </root>
+</configuration>
+EOF
+}
+
+# fetch NAME VERSION: builds $maven_cache/NAME-VERSION in a scratch directory and renames it into
+# place, so an interrupted or concurrent run never leaves a half-filled directory that looks done.
+fetch() {
+  local name="$1" version="$2"
+  local target="$maven_cache/$name-$version"
+  if [ -f "$target/.complete" ]; then
+    echo "fetch-maven: $name $version cached in $target"
+    return 0
+  fi
+  mkdir -p "$maven_cache"
+  local scratch
+  scratch="$(mktemp -d "$maven_cache/.$name-$version.XXXXXX")"
+  "${name}_pom" "$version" >"$scratch/pom.xml"
+  echo "fetch-maven: fetching $name $version and its dependencies from Maven Central"
+  local started=$SECONDS
+  if ! mvn -B -q -f "$scratch/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$scratch/lib" >"$scratch/mvn.log" 2>&1; then
+    echo "fetch-maven: could not fetch $name $version (org.apache.${name}) from Maven Central." >&2
+    echo "  Is the registry reachable (or a mirror set in ~/.m2/settings.xml)? Maven said:" >&2
+    grep -E '^\[ERROR\]' "$scratch/mvn.log" | head -5 | sed 's/^/  /' >&2 || tail -5 "$scratch/mvn.log" >&2
+    rm -rf "$scratch"
+    exit 1
+  fi
+  if [ "$name" = zookeeper ]; then
+    mkdir -p "$scratch/conf"
+    zookeeper_logback_xml >"$scratch/conf/logback.xml"
+  fi
+  rm -f "$scratch/mvn.log"
+  touch "$scratch/.complete"
+  # A directory without the marker is what an older, interrupted layout left.
+  if [ -e "$target" ] && [ ! -f "$target/.complete" ]; then rm -rf "$target"; fi
+  if ! mv "$scratch" "$target" 2>/dev/null; then
+    rm -rf "$scratch" # another run finished first; its jars are the same
+  fi
+  echo "fetch-maven: $name $version in $target ($(du -sh "$target" | cut -f1), $((SECONDS - started)) s)"
+}
+
+part="${1:-all}"
+case "$part" in
+  all)
+    fetch zookeeper "$ZOOKEEPER_PINNED"
+    fetch curator "$CURATOR_PINNED"
+    ;;
+  zookeeper) fetch zookeeper "${2:-$ZOOKEEPER_PINNED}" ;;
+  curator) fetch curator "${2:-$CURATOR_PINNED}" ;;
+  *) die "unknown part '$part' (all, zookeeper [VERSION], curator [VERSION])" ;;
+esac
