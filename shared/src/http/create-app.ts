@@ -4,6 +4,11 @@ import { pinoHttp } from 'pino-http';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 
 export interface AppOptions {
+  /**
+   * Checks every request passes before its body is read or a route sees it, in order: typically
+   * hostCheck() and csrfProtection().guard. A refusal is an HttpError, answered as JSON.
+   */
+  guards?: readonly RequestHandler[];
   /** Routers and middleware, mounted in order between the shared front and back ends. */
   routes: readonly RequestHandler[];
   logger?: Logger;
@@ -16,11 +21,12 @@ export interface AppOptions {
 const DEFAULT_QUIET_PATHS = ['/healthz', '/readyz', '/metrics'];
 
 /**
- * The express app every service starts from: request logging, JSON bodies, the service's routes,
- * then JSON 404s and the error middleware. Whatever a client sends, the answer is JSON; a malformed
+ * The express app every service starts from: request logging, the guards, JSON bodies, the
+ * service's routes, then JSON 404s and the error middleware. Whatever a client sends, the answer is JSON; a malformed
  * or oversize body is a 4xx, never a crash.
  */
 export function createApp({
+  guards = [],
   routes,
   logger = defaultLogger(),
   bodyLimit = '1mb',
@@ -41,6 +47,7 @@ export function createApp({
     response.set('X-Content-Type-Options', 'nosniff');
     next();
   });
+  for (const guard of guards) app.use(guard);
   app.use(express.json({ limit: bodyLimit }));
   for (const route of routes) app.use(route);
   app.use(notFoundHandler());
