@@ -1,9 +1,9 @@
-import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Inside the repository, `@zk-cookbook/core/...` resolves to the TypeScript sources (the package's
 // `zk-cookbook-source` export condition), so tests run without a build step.
-const sourceConditions = ['zk-cookbook-source', ...defaultServerConditions];
+// The rest are Vite's default server conditions, which a custom list replaces.
+const sourceConditions = ['zk-cookbook-source', 'module', 'node', 'development|production'];
 
 // Three kinds of test, run as separate projects:
 // - unit:        pure code, no ZooKeeper (`*.unit.test.ts`)
@@ -28,6 +28,8 @@ export default defineConfig({
             'examples/**/*.unit.test.ts',
             'bench/**/*.unit.test.ts',
             'compose/**/*.unit.test.ts',
+            'docs/**/*.unit.test.ts',
+            'workshop/**/*.unit.test.ts',
           ],
         },
       },
@@ -35,7 +37,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['shared/**/*.test.ts', 'examples/**/*.test.ts'],
+          include: [
+            'shared/**/*.test.ts',
+            'examples/**/*.test.ts',
+            'docs/**/*.test.ts',
+            'workshop/**/*.test.ts',
+          ],
           exclude: ['**/*.unit.test.ts', '**/*.fault.test.ts', '**/node_modules/**'],
           globalSetup: ['shared/test-support/global-setup.ts'],
           testTimeout: 30_000,
@@ -46,7 +53,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'fault',
-          include: ['shared/**/*.fault.test.ts', 'examples/**/*.fault.test.ts'],
+          include: [
+            'shared/**/*.fault.test.ts',
+            'examples/**/*.fault.test.ts',
+            'docs/**/*.fault.test.ts',
+            'workshop/**/*.fault.test.ts',
+          ],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
