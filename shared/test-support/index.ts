@@ -23,3 +23,10 @@ export {
   type FaultDrill,
   type PeerSession,
 } from './fault-drill.ts';
+export {
+  FakeZooKeeperServer,
+  CONNECT_RESPONSE,
+  replyFrame,
+  type FakeServerConnection,
+  type ReceivedRequest,
+} from './fake-zookeeper-server.ts';

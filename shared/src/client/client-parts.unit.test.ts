@@ -4,7 +4,7 @@ import { Chroot, ancestorPaths, parentPath, sequenceNumber, validatePath } from 
 import { HostList, parseConnectString } from './connect-string.ts';
 import { digestId, formatAcl, parseAclList } from './acl.ts';
 import { WatchRegistry, type WatchedEvent } from './watch-registry.ts';
-import { encodeSetWatches } from './session.ts';
+import { encodeSetWatches } from './request-frames.ts';
 import { JuteReader } from '../jute/reader.ts';
 import { validateCreateMode } from './create-mode.ts';
 import { withRetry } from './retry.ts';

@@ -29,6 +29,12 @@ export interface OpenConnectionOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Largest handshake reply accepted. A ConnectResponse is 37 bytes with ZooKeeper's 16-byte
+ * password; the margin allows longer passwords without letting a stranger fill the heap.
+ */
+const HANDSHAKE_MAX_FRAME_BYTES = 1024;
+
 const PING_FRAME = (() => {
   const writer = new JuteWriter(12);
   writer.writeInt(8).writeInt(SpecialXid.ping).writeInt(OpCode.ping);
@@ -81,7 +87,7 @@ export class Connection {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: server.host, port: server.port });
       socket.setNoDelay(true);
-      const decoder = new FrameDecoder(options.maxFrameBytes);
+      const decoder = new FrameDecoder(Math.min(HANDSHAKE_MAX_FRAME_BYTES, options.maxFrameBytes));
       const connection = new Connection(socket, server, decoder);
       let settled = false;
       const fail = (message: string, cause?: unknown): void => {
@@ -129,38 +135,34 @@ export class Connection {
       });
       socket.on('data', (chunk: Buffer) => {
         connection.lastReceivedAt = Date.now();
-        let frames: Buffer[];
-        try {
-          frames = decoder.push(chunk);
-        } catch (error) {
-          if (!settled) fail(`bad handshake from ${address}: ${(error as Error).message}`, error);
-          else connection.close(error as Error);
-          return;
-        }
-        for (const frame of frames) {
-          if (!settled) {
-            if (frame.length === 16) {
-              // Not a ConnectResponse but a bare ReplyHeader: the server refused to create the session
-              // (a read-only server without local sessions answers NOTREADONLY this way).
-              const refusal = readReplyHeader(new JuteReader(frame));
-              fail(`${address} refused the session: ${errorCodeName(refusal.err)} (${refusal.err})`);
-              return;
-            }
-            try {
-              const response = readConnectResponse(new JuteReader(frame));
-              settled = true;
-              clearTimeout(timer);
-              resolve({ connection, response });
-            } catch (error) {
-              fail(
-                `bad handshake from ${address} (not a ZooKeeper server?): ${(error as Error).message}`,
-                error,
-              );
-              return;
-            }
-          } else {
-            connection.dispatch(frame);
+        decoder.append(chunk);
+        for (;;) {
+          let frame: Buffer | null;
+          try {
+            frame = decoder.next();
+          } catch (error) {
+            if (!settled) fail(`bad handshake from ${address}: ${(error as Error).message}`, error);
+            else connection.close(new ProtocolError(address, (error as Error).message, error));
+            return;
           }
+          if (frame === null || connection.closed) return;
+          if (settled) {
+            connection.dispatch(frame);
+            continue;
+          }
+          let response: ConnectResponse;
+          try {
+            response = readHandshake(address, frame);
+          } catch (error) {
+            fail((error as Error).message, error);
+            return;
+          }
+          settled = true;
+          clearTimeout(timer);
+          // Only now may frames be as large as replies can be; whatever followed the handshake in the
+          // same chunk is measured against the new limit.
+          decoder.maxFrameBytes = options.maxFrameBytes;
+          resolve({ connection, response });
         }
       });
     });
@@ -244,9 +246,46 @@ export class Connection {
     try {
       header = readReplyHeader(reader);
     } catch (error) {
-      this.close(new Error(`corrupt reply from ${this.address}: ${(error as Error).message}`));
+      this.close(new ProtocolError(this.address, `reply header: ${(error as Error).message}`, error));
       return;
     }
-    this.handlers.onReply(header, reader);
+    try {
+      this.handlers.onReply(header, reader);
+    } catch (error) {
+      // The last guard between a bad frame and the socket's 'data' event, where a throw would be an
+      // uncaught exception that ends the host process.
+      this.close(
+        new ProtocolError(this.address, `reply xid ${header.xid}: ${(error as Error).message}`, error),
+      );
+    }
+  }
+}
+
+/**
+ * Why a connection was dropped: the server sent something the protocol does not allow. The
+ * session logs these as warnings, unlike ordinary disconnects.
+ */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+  constructor(address: string, what: string, cause?: unknown) {
+    super(`protocol error from ${address}: ${what}`, cause === undefined ? undefined : { cause });
+  }
+}
+
+/**
+ * A ConnectResponse, or the bare 16-byte ReplyHeader a server sends when it refuses to create the
+ * session (a read-only server without local sessions answers NOTREADONLY this way).
+ */
+function readHandshake(address: string, frame: Buffer): ConnectResponse {
+  if (frame.length === 16) {
+    const refusal = readReplyHeader(new JuteReader(frame));
+    throw new Error(`${address} refused the session: ${errorCodeName(refusal.err)} (${refusal.err})`);
+  }
+  try {
+    return readConnectResponse(new JuteReader(frame));
+  } catch (error) {
+    throw new Error(`bad handshake from ${address} (not a ZooKeeper server?): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

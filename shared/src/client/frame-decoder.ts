@@ -7,25 +7,38 @@ export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /**
+   * @param maxFrameBytes the largest packet accepted; the connection starts with a small limit for
+   * the handshake (a ConnectResponse is ~40 bytes) and raises it once a session exists, so a server
+   * that is not ZooKeeper cannot make the client buffer megabytes before saying a word.
+   */
+  constructor(public maxFrameBytes: number) {}
 
   /** Feeds bytes in; returns every complete packet body now available. */
   push(chunk: Buffer): Buffer[] {
+    this.append(chunk);
+    const frames: Buffer[] = [];
+    for (let frame = this.next(); frame !== null; frame = this.next()) frames.push(frame);
+    return frames;
+  }
+
+  append(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const frames: Buffer[] = [];
-    while (this.buffered >= 4) {
-      const length = this.peekLength();
-      if (length < 0 || length > this.maxFrameBytes) {
-        throw new Error(
-          `packet length ${length} outside 0..${this.maxFrameBytes}: not a ZooKeeper server, or a corrupt stream`,
-        );
-      }
-      if (this.buffered < 4 + length) break;
-      this.consume(4);
-      frames.push(this.consume(length));
+  }
+
+  /** The next complete packet body, or null until more bytes arrive; throws on an impossible length. */
+  next(): Buffer | null {
+    if (this.buffered < 4) return null;
+    const length = this.peekLength();
+    if (length < 0 || length > this.maxFrameBytes) {
+      throw new Error(
+        `packet length ${length} outside 0..${this.maxFrameBytes}: not a ZooKeeper server, or a corrupt stream`,
+      );
     }
-    return frames;
+    if (this.buffered < 4 + length) return null;
+    this.consume(4);
+    return this.consume(length);
   }
 
   private peekLength(): number {

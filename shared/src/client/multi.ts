@@ -1,4 +1,4 @@
-import type { JuteReader } from '../jute/reader.ts';
+import { JuteDecodeError, type JuteReader } from '../jute/reader.ts';
 import type { JuteWriter } from '../jute/writer.ts';
 import { CreateFlags, ErrorCodes, OpCode } from '../jute/protocol.ts';
 import { readMultiHeader, readStat, writeMultiHeader, type ACL, type Stat } from '../jute/records.ts';
@@ -160,10 +160,7 @@ export function readMultiResults(body: JuteReader, ops: readonly MultiOp[], chro
         continue;
       }
       default:
-        throw new ZooKeeperError('MARSHALLINGERROR', {
-          operation: 'multi',
-          detail: `unexpected result type ${header.type}`,
-        });
+        throw new JuteDecodeError(`unexpected multi result type ${header.type}`);
     }
     outcomes.push('ok');
   }
@@ -221,10 +218,7 @@ export function readReadResults(body: JuteReader, ops: readonly ReadOp[]): ReadR
         });
         break;
       default:
-        throw new ZooKeeperError('MARSHALLINGERROR', {
-          operation: 'multiRead',
-          detail: `unexpected result type ${header.type}`,
-        });
+        throw new JuteDecodeError(`unexpected multiRead result type ${header.type}`);
     }
   }
   return results;

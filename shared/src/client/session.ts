@@ -1,22 +1,20 @@
 import { EventEmitter } from 'node:events';
-import { JuteWriter } from '../jute/writer.ts';
 import type { JuteReader } from '../jute/reader.ts';
 import { ErrorCodes, OpCode, SpecialXid } from '../jute/protocol.ts';
-import {
-  readWatcherEvent,
-  writeRequestHeader,
-  type ConnectResponse,
-  type ReplyHeader,
-} from '../jute/records.ts';
-import { writeAuthPacket, writeSetWatchesRequest, type WatchPaths } from '../jute/requests.ts';
-import { Connection } from './connection.ts';
+import { readWatcherEvent, type ConnectResponse, type ReplyHeader } from '../jute/records.ts';
+import { Connection, ProtocolError } from './connection.ts';
 import { HostList, formatServer, type ServerAddress } from './connect-string.ts';
 import { ZooKeeperError } from './errors.ts';
 import { Fifo } from './fifo.ts';
+import { probeReadWrite } from './isro-probe.ts';
 import type { Chroot } from './paths.ts';
+import { ReconnectBackoff } from './reconnect-backoff.ts';
+import { encodeAuth, encodeSetWatches } from './request-frames.ts';
+import { RequestPipeline, type RequestOptions, type RequestSpec } from './request-pipeline.ts';
 import { eventTypeFromCode, WatchRegistry, type WatchedEvent, type Watcher } from './watch-registry.ts';
 import type { Logger } from './logger.ts';
-import { fourLetterWord, parseIsro } from '../fourletter/index.ts';
+
+export type { RequestOptions, RequestSpec } from './request-pipeline.ts';
 
 /**
  * The connection-state model, one current value at a time:
@@ -78,69 +76,38 @@ export interface SessionOptions {
   random?: () => number;
 }
 
-/** What a client method asks of the session: one request and how to read its reply. */
-export interface RequestSpec<T> {
-  opCode: number;
-  operation: string;
-  /** the caller's path, for error messages */
-  path?: string | undefined;
-  writeBody?: (writer: JuteWriter) => void;
-  /**
-   * Turns the reply into the result; `err` is the wire error code (0 = OK). Runs synchronously when
-   * the reply arrives, before later notifications, so watch registration here cannot miss an event.
-   */
-  readReply: (err: number, body: JuteReader) => T;
-}
-
-export interface RequestOptions {
-  /** overall deadline for this request, queueing included; defaults to requestTimeoutMs */
-  timeoutMs?: number | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-interface PendingRequest {
-  xid: number;
-  frame: Buffer;
-  spec: RequestSpec<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  /** Date.now() value after which the request fails with OPERATIONTIMEOUT */
-  deadline: number;
-  timeoutMs: number;
-  detachAbort: (() => void) | undefined;
-  sent: boolean;
-  settled: boolean;
-}
-
 interface PendingAuth {
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
-const MAX_XID = 0x7fff_ffff;
-/** ClientCnxn.SET_WATCHES_MAX_LENGTH: keep each SetWatches packet well under jute.maxbuffer. */
-const SET_WATCHES_MAX_BYTES = 128 * 1024;
+/** How long each isro probe may take while looking for a read-write server. */
+const ISRO_PROBE_TIMEOUT_MS = 1000;
 
 /**
  * The session state machine: finds a server, performs the handshake (resuming the session id and
- * password after a reconnect), re-sends credentials and re-registers watches, and pipelines
- * requests, matching replies to requests in send order. It survives connections; the client above it
- * only sees states and results.
+ * password after a reconnect), re-sends credentials and re-registers watches, and routes what the
+ * server sends: replies to the request pipeline, notifications to watchers. It survives
+ * connections; the client above it only sees states and results.
+ *
+ * Whatever a server sends, the session does not throw into the socket's event handlers and the
+ * connect loop does not die: a frame that breaks the protocol drops that connection (logged as a
+ * warning), and the session reconnects with backoff.
  */
 export class Session extends EventEmitter<SessionEvents> {
   readonly watches = new WatchRegistry();
   private readonly hosts: HostList;
+  private readonly requests: RequestPipeline;
+  private readonly backoff: ReconnectBackoff;
   private currentState: ConnectionState = 'connecting';
   private connection: Connection | null = null;
+  private connectedAt = 0;
   private sessionIdValue = 0n;
   private password: Uint8Array = new Uint8Array(16);
   private negotiatedTimeout = 0;
   private lastZxidSeen = 0n;
-  private nextXid = 1;
   /** Has this session ever reached a read-write server? Decides whether a read-only session id is kept. */
   private seenReadWriteServer = false;
-  private readonly unsent = new Fifo<PendingRequest>();
-  private readonly inFlight = new Fifo<PendingRequest>();
   private readonly pendingAuth = new Fifo<PendingAuth>();
   private readonly credentials: { scheme: string; auth: Uint8Array }[] = [];
   private loopRunning = false;
@@ -150,14 +117,19 @@ export class Session extends EventEmitter<SessionEvents> {
   private lastConnectError: Error | null = null;
   /** Aborts the connection attempt in progress when the client is closed. */
   private attempt: AbortController | null = null;
-  private deadlineTimer: NodeJS.Timeout | null = null;
-  private deadlineTimerAt = Infinity;
   /** the server of the connection attempt in progress, for error messages */
   private connectingTo: string | null = null;
 
   constructor(private readonly options: SessionOptions) {
     super();
     this.hosts = new HostList(options.servers, options.random, options.shuffleServers);
+    this.backoff = new ReconnectBackoff(this.hosts.size, options.random);
+    this.requests = new RequestPipeline({
+      requestTimeoutMs: options.requestTimeoutMs,
+      maxRequestBytes: options.maxRequestBytes,
+      describeWaiting: () =>
+        `state ${this.currentState}${this.lastConnectError ? `, last error: ${this.lastConnectError.message}` : ''}`,
+    });
     if (options.resume) {
       this.sessionIdValue = options.resume.sessionId;
       this.password = options.resume.password;
@@ -198,59 +170,34 @@ export class Session extends EventEmitter<SessionEvents> {
     return this.currentState === 'closed' || this.currentState === 'authFailed';
   }
 
+  /** Requests awaiting a reply or a connection. */
+  get pendingRequests(): number {
+    return this.requests.size;
+  }
+
+  /**
+   * Runs the connect loop unless it already runs. The loop is not awaited by anyone, so it must not
+   * reject; should a bug make it throw anyway, the error is logged and the loop starts again after
+   * a backoff pause rather than leaving the client stuck in `connecting`.
+   */
   start(): void {
-    void this.connectLoop();
+    if (this.loopRunning || this.isTerminal) return;
+    this.loopRunning = true;
+    this.connectLoop()
+      .catch((error: unknown) => {
+        this.options.logger.error?.({ err: error }, 'connect loop failed; reconnecting after a pause');
+        this.lastConnectError = error instanceof Error ? error : new Error(String(error));
+        this.backoff.recordFailure();
+      })
+      .finally(() => {
+        this.loopRunning = false;
+        if (!this.isTerminal && !this.connection) this.start();
+      });
   }
 
   submit<T>(spec: RequestSpec<T>, options: RequestOptions = {}): Promise<T> {
-    if (this.isTerminal) {
-      return Promise.reject(this.terminalError(spec.operation, spec.path));
-    }
-    if (options.signal?.aborted) {
-      return Promise.reject(
-        new ZooKeeperError('ABORTED', {
-          operation: spec.operation,
-          path: spec.path,
-          cause: options.signal.reason,
-        }),
-      );
-    }
-    const xid = this.nextXid;
-    this.nextXid = this.nextXid >= MAX_XID ? 1 : this.nextXid + 1;
-    const frame = encodeRequest(xid, spec);
-    if (frame.length - 4 > this.options.maxRequestBytes) {
-      return Promise.reject(
-        new ZooKeeperError('BADARGUMENTS', {
-          operation: spec.operation,
-          path: spec.path,
-          detail: `request is ${frame.length - 4} bytes; the server accepts at most ${this.options.maxRequestBytes} (jute.maxbuffer)`,
-        }),
-      );
-    }
-    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      const request: PendingRequest = {
-        xid,
-        frame,
-        spec,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        deadline: Date.now() + timeoutMs,
-        timeoutMs,
-        detachAbort: undefined,
-        sent: false,
-        settled: false,
-      };
-      this.armDeadlineTimer(request.deadline);
-      if (options.signal) {
-        const signal = options.signal;
-        const onAbort = (): void => this.abortRequest(request, signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        request.detachAbort = () => signal.removeEventListener('abort', onAbort);
-      }
-      if (this.canSend() && this.unsent.length === 0) this.send(request);
-      else this.unsent.push(request);
-    });
+    if (this.isTerminal) return Promise.reject(this.terminalError(spec.operation, spec.path));
+    return this.requests.submit(spec, options);
   }
 
   /**
@@ -264,20 +211,17 @@ export class Session extends EventEmitter<SessionEvents> {
     );
     if (!known) this.credentials.push({ scheme, auth });
     return new Promise<void>((resolve, reject) => {
-      if (!this.canSend()) {
-        // Sent with the other credentials once a connection is up; settle then.
-        this.pendingAuth.push({ resolve, reject });
-        return;
-      }
       this.pendingAuth.push({ resolve, reject });
-      this.connection!.send(encodeAuth(scheme, auth));
+      // Without a connection the credentials go out with the others once one is up; settle then.
+      const connection = this.connection;
+      if (connection && !connection.isClosed) connection.send(encodeAuth(scheme, auth));
     });
   }
 
   /** Ends the session on the server (so its ephemerals go at once) and stops the client. */
   async close(): Promise<void> {
     if (this.isTerminal) return;
-    if (this.canSend()) {
+    if (this.connection && !this.connection.isClosed) {
       try {
         await this.submit(
           {
@@ -299,6 +243,11 @@ export class Session extends EventEmitter<SessionEvents> {
     states: readonly ConnectionState[],
     options: { timeoutMs: number; signal?: AbortSignal },
   ): Promise<void> {
+    if (options.signal?.aborted) {
+      return Promise.reject(
+        new ZooKeeperError('ABORTED', { operation: 'waitForState', cause: options.signal.reason }),
+      );
+    }
     if (states.includes(this.currentState)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {
@@ -349,73 +298,75 @@ export class Session extends EventEmitter<SessionEvents> {
   // ---- connecting ---------------------------------------------------------------------------
 
   private async connectLoop(): Promise<void> {
-    if (this.loopRunning) return;
-    this.loopRunning = true;
-    let failuresInRow = 0;
-    let backoffMs = 50;
-    try {
-      while (!this.isTerminal && !this.connection) {
-        const server = this.hosts.next();
-        // A session that has only known read-only servers is local to that server: start afresh.
-        const sessionIdSent = this.seenReadWriteServer ? this.sessionIdValue : 0n;
-        let opened: { connection: Connection; response: ConnectResponse };
-        this.attempt = new AbortController();
-        this.connectingTo = formatServer(server);
-        try {
-          opened = await Connection.open({
-            signal: this.attempt.signal,
+    while (!this.isTerminal && !this.connection) {
+      const delayMs = this.backoff.takeDelay();
+      if (delayMs > 0) {
+        await this.pause(delayMs);
+        if (this.isTerminal || this.connection) return;
+      }
+      const server = this.hosts.next();
+      // A session that has only known read-only servers is local to that server: start afresh.
+      const sessionIdSent = this.seenReadWriteServer ? this.sessionIdValue : 0n;
+      let opened: { connection: Connection; response: ConnectResponse };
+      this.attempt = new AbortController();
+      this.connectingTo = formatServer(server);
+      try {
+        opened = await Connection.open({
+          signal: this.attempt.signal,
+          server,
+          connectRequest: {
+            protocolVersion: 0,
+            lastZxidSeen: this.lastZxidSeen,
+            timeoutMs: this.options.sessionTimeoutMs,
+            sessionId: sessionIdSent,
+            password: sessionIdSent === 0n ? new Uint8Array(16) : this.password,
+            readOnly: this.options.canBeReadOnly,
+          },
+          handshakeTimeoutMs: this.handshakeTimeout(),
+          maxFrameBytes: this.options.maxResponseBytes,
+        });
+      } catch (error) {
+        this.connectFailed(server, error as Error);
+        continue;
+      }
+      const { connection, response } = opened;
+      if (this.isTerminal) {
+        connection.close(new Error('client closed'));
+        return;
+      }
+      if (sessionIdSent !== 0n && sessionIdSent !== this.sessionIdValue) {
+        // The session was declared lost while this handshake was in flight: never resurrect it.
+        connection.close(new Error('session declared lost during the handshake'));
+        this.backoff.recordFailure();
+        continue;
+      }
+      if (response.timeoutMs <= 0) {
+        connection.close(new Error('session expired'));
+        if (sessionIdSent === 0n) {
+          // A real server answers a new-session request with a positive timeout; this one is broken.
+          this.connectFailed(
             server,
-            connectRequest: {
-              protocolVersion: 0,
-              lastZxidSeen: this.lastZxidSeen,
-              timeoutMs: this.options.sessionTimeoutMs,
-              sessionId: sessionIdSent,
-              password: sessionIdSent === 0n ? new Uint8Array(16) : this.password,
-              readOnly: this.options.canBeReadOnly,
-            },
-            handshakeTimeoutMs: this.handshakeTimeout(),
-            maxFrameBytes: this.options.maxResponseBytes,
-          });
-        } catch (error) {
-          this.lastConnectError = error as Error;
-          this.options.logger.debug?.(
-            { server: formatServer(server), err: (error as Error).message },
-            'connect failed',
+            new Error(`${formatServer(server)} answered a new session with timeout ${response.timeoutMs} ms`),
           );
-          failuresInRow++;
-          if (failuresInRow % this.hosts.size === 0) {
-            // Every server failed once: pause before the next round so a dead ensemble is not hammered.
-            await this.pause(backoffMs + Math.floor(Math.random() * backoffMs));
-            backoffMs = Math.min(backoffMs * 2, 1000);
-          }
           continue;
         }
-        const { connection, response } = opened;
-        if (this.isTerminal) {
-          connection.close(new Error('client closed'));
+        // Expiry is no reason to hammer the ensemble: the next handshake waits like any other retry.
+        this.backoff.recordFailure();
+        this.declareLost('the server reports the session as expired');
+        if (!this.options.renewSessionOnExpiry) {
+          this.terminate('closed', 'session expired and renewSessionOnExpiry is off');
           return;
         }
-        if (sessionIdSent !== 0n && sessionIdSent !== this.sessionIdValue) {
-          // The session was declared lost while this handshake was in flight: never resurrect it.
-          connection.close(new Error('session declared lost during the handshake'));
-          continue;
-        }
-        if (response.timeoutMs <= 0) {
-          connection.close(new Error('session expired'));
-          this.declareLost('the server reports the session as expired');
-          if (!this.options.renewSessionOnExpiry) {
-            this.terminate('closed', 'session expired and renewSessionOnExpiry is off');
-            return;
-          }
-          continue;
-        }
-        failuresInRow = 0;
-        backoffMs = 50;
-        this.establish(connection, response, sessionIdSent);
+        continue;
       }
-    } finally {
-      this.loopRunning = false;
+      this.establish(connection, response, sessionIdSent);
     }
+  }
+
+  private connectFailed(server: ServerAddress, error: Error): void {
+    this.lastConnectError = error;
+    this.options.logger.debug?.({ server: formatServer(server), err: error.message }, 'connect failed');
+    this.backoff.recordFailure();
   }
 
   private handshakeTimeout(): number {
@@ -427,12 +378,13 @@ export class Session extends EventEmitter<SessionEvents> {
 
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      const timer = setTimeout(() => {
+        this.wakeLoop = null;
         resolve();
-      }
+      }, ms);
       this.wakeLoop = () => {
         clearTimeout(timer);
+        this.wakeLoop = null;
         resolve();
       };
     });
@@ -442,6 +394,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const resumed = sessionIdSent !== 0n && response.sessionId === sessionIdSent;
     const previous = this.currentState;
     this.connection = connection;
+    this.connectedAt = Date.now();
     this.sessionIdValue = response.sessionId;
     this.password = response.password;
     this.negotiatedTimeout = response.timeoutMs;
@@ -450,10 +403,6 @@ export class Session extends EventEmitter<SessionEvents> {
     this.connectingTo = null;
     this.clearExpiryTimer();
     if (!response.readOnly) this.seenReadWriteServer = true;
-    connection.attach({
-      onReply: (header, body) => this.onReply(connection, header, body),
-      onClose: (reason) => this.onConnectionClosed(connection, reason),
-    });
     connection.startHeartbeat(response.timeoutMs);
 
     for (const credential of this.credentials)
@@ -461,7 +410,7 @@ export class Session extends EventEmitter<SessionEvents> {
     // Like the Java client, re-register whatever watches the client holds, also on a new session
     // (after a read-only session moves to a read-write server); after a loss there are none left.
     for (const frame of encodeSetWatches(this.lastZxidSeen, this.watches.paths())) connection.send(frame);
-    while (this.unsent.length > 0) this.send(this.unsent.shift()!);
+    this.requests.connectionUp(connection);
 
     const state: ConnectionState = response.readOnly ? 'readOnly' : 'connected';
     let event: StateEvent;
@@ -473,7 +422,18 @@ export class Session extends EventEmitter<SessionEvents> {
       `${resumed ? 'resumed' : 'new'} session on ${connection.address}`,
       previous,
     );
-    if (response.readOnly) void this.searchReadWriteServer(connection);
+    // Frames that came with the handshake reply are handled only now, when the session is fully
+    // set up: one of them may be malformed and end the connection, and that loss must find a
+    // finished session to report to, not one half way through being attached.
+    connection.attach({
+      onReply: (header, body) => this.onReply(connection, header, body),
+      onClose: (reason) => this.onConnectionClosed(connection, reason),
+    });
+    if (response.readOnly && this.connection === connection) {
+      this.searchReadWriteServer(connection).catch((error: unknown) =>
+        this.options.logger.warn?.({ err: error }, 'read-write server search failed'),
+      );
+    }
   }
 
   /**
@@ -488,10 +448,7 @@ export class Session extends EventEmitter<SessionEvents> {
       for (const server of this.hosts.all()) {
         if (this.connection !== readOnlyConnection) return;
         if (formatServer(server) === readOnlyConnection.address) continue;
-        const answer = await fourLetterWord(server.host, server.port, 'isro', { timeoutMs: 1000 }).then(
-          parseIsro,
-          () => null,
-        );
+        const answer = await probeReadWrite(server, ISRO_PROBE_TIMEOUT_MS);
         if (answer === 'rw' && this.connection === readOnlyConnection) {
           this.hosts.preferNext(server);
           readOnlyConnection.close(new Error(`read-write server ${formatServer(server)} found`));
@@ -506,16 +463,20 @@ export class Session extends EventEmitter<SessionEvents> {
     this.lastHeardAt = connection.lastHeardAt;
     this.connection = null;
     this.lastConnectError = reason;
-    for (const request of this.inFlight.drain()) {
-      this.settle(
-        request,
+    this.backoff.recordConnectionEnd(Date.now() - this.connectedAt);
+    if (reason instanceof ProtocolError)
+      this.options.logger.warn?.({ server: connection.address, reason: reason.message }, 'connection dropped');
+    else
+      this.options.logger.debug?.({ server: connection.address, reason: reason.message }, 'connection closed');
+    this.requests.connectionDown(
+      (operation, path) =>
         new ZooKeeperError('CONNECTIONLOSS', {
-          operation: request.spec.operation,
-          path: request.spec.path,
+          operation,
+          path,
           detail: `connection to ${connection.address} lost before the reply (${reason.message}); the outcome is unknown`,
+          cause: reason,
         }),
-      );
-    }
+    );
     if (this.isTerminal) return;
     for (const auth of this.pendingAuth.drain()) {
       auth.reject(
@@ -564,16 +525,10 @@ export class Session extends EventEmitter<SessionEvents> {
     this.password = new Uint8Array(16);
     this.negotiatedTimeout = 0;
     this.seenReadWriteServer = false;
-    for (const request of this.unsent.drain()) {
-      this.settle(
-        request,
-        new ZooKeeperError('SESSIONEXPIRED', {
-          operation: request.spec.operation,
-          path: request.spec.path,
-          detail: `session lost: ${reason}`,
-        }),
-      );
-    }
+    this.requests.failUnsent(
+      (operation, path) =>
+        new ZooKeeperError('SESSIONEXPIRED', { operation, path, detail: `session lost: ${reason}` }),
+    );
     const watchers = this.watches.drain();
     this.transition('lost', 'lost', reason, this.currentState, lostSessionId);
     this.notifyAll(watchers, 'expired');
@@ -589,8 +544,9 @@ export class Session extends EventEmitter<SessionEvents> {
     const watchers = this.watches.drain();
     this.transition(state, state, reason);
     connection?.close(new Error(reason));
-    for (const request of [...this.inFlight.drain(), ...this.unsent.drain()])
-      this.settle(request, withOperation(error, request));
+    this.requests.failAll(
+      (operation, path) => new ZooKeeperError(error.code, { operation, path, cause: error }),
+    );
     for (const auth of this.pendingAuth.drain()) auth.reject(error);
     this.wakeLoop?.();
     this.notifyAll(watchers, 'closed');
@@ -618,68 +574,74 @@ export class Session extends EventEmitter<SessionEvents> {
       reason,
     };
     this.options.logger.debug?.({ event, state, previous, reason }, 'zookeeper state');
-    this.emit('state', change);
-    this.emit(event, change);
+    this.emitSafely('state', change);
+    this.emitSafely(event, change);
   }
 
-  // ---- requests and replies -------------------------------------------------------------------
-
-  private canSend(): boolean {
-    return this.connection !== null && !this.connection.isClosed;
+  /**
+   * Emits to the application's listeners. A listener that throws must not unwind into the connect
+   * loop or a socket handler (where it would end the process); it is logged like a throwing watcher.
+   */
+  private emitSafely<E extends keyof SessionEvents>(event: E, ...args: SessionEvents[E]): void {
+    try {
+      this.emit(event, ...(args as never));
+    } catch (error) {
+      this.options.logger.error?.({ err: error, event }, 'a listener threw; the client carries on');
+    }
   }
 
-  private send(request: PendingRequest): void {
-    request.sent = true;
-    this.inFlight.push(request);
-    this.connection!.send(request.frame);
-  }
+  // ---- what the server sends ------------------------------------------------------------------
 
   private onReply(connection: Connection, header: ReplyHeader, body: JuteReader): void {
     if (connection !== this.connection) return;
     this.lastHeardAt = Date.now();
-    if (header.zxid > this.lastZxidSeen) this.lastZxidSeen = header.zxid;
     switch (header.xid) {
       case SpecialXid.ping:
-        return;
+        break;
       case SpecialXid.notification:
-        this.onNotification(body, header.zxid);
-        return;
+        if (!this.onNotification(connection, body, header.zxid)) return;
+        break;
       case SpecialXid.auth:
         this.onAuthReply(header.err);
-        return;
+        break;
       case SpecialXid.setWatches:
         if (header.err !== 0)
           this.options.logger.warn?.({ err: header.err }, 'SetWatches failed; watches may be missing');
-        return;
+        break;
+      default: {
+        const violation = this.requests.onReply(header.xid, header.err, body);
+        if (violation !== undefined) {
+          connection.close(new ProtocolError(connection.address, violation));
+          return;
+        }
+      }
     }
-    const request = this.inFlight.shift();
-    if (!request || request.xid !== header.xid) {
-      connection.close(
-        new Error(`reply xid ${header.xid} does not match the oldest request xid ${request?.xid ?? 'none'}`),
-      );
-      return;
-    }
-    if (request.settled) return;
-    let result: unknown;
-    try {
-      result = request.spec.readReply(header.err, body);
-    } catch (error) {
-      this.settle(request, error);
-      return;
-    }
-    this.settle(request, undefined, result);
+    // Only a frame that made sense moves the zxid: a later handshake sends it as "what I have seen".
+    if (header.zxid > this.lastZxidSeen) this.lastZxidSeen = header.zxid;
   }
 
-  private onNotification(body: JuteReader, zxid: bigint): void {
-    const raw = readWatcherEvent(body);
+  /** Routes a watch notification; false (after dropping the connection) if it does not decode. */
+  private onNotification(connection: Connection, body: JuteReader, zxid: bigint): boolean {
+    let raw: ReturnType<typeof readWatcherEvent>;
+    try {
+      raw = readWatcherEvent(body);
+    } catch (error) {
+      // The watches this was meant to fire are unknown, so the connection goes: on reconnect,
+      // SetWatches makes the server fire whatever changed since the last zxid seen.
+      connection.close(
+        new ProtocolError(connection.address, `malformed watch notification: ${(error as Error).message}`, error),
+      );
+      return false;
+    }
     const type = eventTypeFromCode(raw.type);
-    if (!type || type === 'none') return;
+    if (!type || type === 'none') return true;
     const watchers = this.watches.take(type, raw.path);
     const event: WatchedEvent = { type, path: this.options.chroot.fromServer(raw.path) };
     // Servers from 3.9 put the zxid of the change in the notification's header; 3.8 sends -1.
     if (zxid > 0n) event.zxid = zxid;
-    this.emit('notification', event);
+    this.emitSafely('notification', event);
     for (const watcher of watchers) this.callWatcher(watcher, event);
+    return true;
   }
 
   private onAuthReply(err: number): void {
@@ -691,72 +653,6 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     if (err !== 0) pending?.reject(ZooKeeperError.fromWire(err, { operation: 'addAuth' }));
     else pending?.resolve();
-  }
-
-  private settle(request: PendingRequest, error: unknown, result?: unknown): void {
-    if (request.settled) return;
-    request.settled = true;
-    request.detachAbort?.();
-    if (error === undefined) request.resolve(result);
-    else request.reject(error);
-  }
-
-  /**
-   * One timer for all request deadlines, set for the earliest one, instead of a timer per request:
-   * with many requests in flight a timer each costs more than the requests themselves. When it
-   * fires, overdue requests fail and it is set again for the next deadline.
-   */
-  private armDeadlineTimer(deadline: number): void {
-    if (this.deadlineTimer && deadline >= this.deadlineTimerAt) return;
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    this.deadlineTimerAt = deadline;
-    this.deadlineTimer = setTimeout(() => this.expireOverdueRequests(), Math.max(0, deadline - Date.now()));
-  }
-
-  private expireOverdueRequests(): void {
-    this.deadlineTimer = null;
-    const now = Date.now();
-    let next = Infinity;
-    const expired: PendingRequest[] = [];
-    for (const queue of [this.inFlight, this.unsent]) {
-      for (const request of queue.values()) {
-        if (request.settled) continue;
-        if (request.deadline <= now) expired.push(request);
-        else if (request.deadline < next) next = request.deadline;
-      }
-    }
-    for (const request of expired) this.expireRequest(request);
-    if (next !== Infinity) this.armDeadlineTimer(next);
-  }
-
-  private expireRequest(request: PendingRequest): void {
-    if (request.settled) return;
-    if (!request.sent) this.unsent.remove(request);
-    const timeoutMs = request.timeoutMs;
-    this.settle(
-      request,
-      new ZooKeeperError('OPERATIONTIMEOUT', {
-        operation: request.spec.operation,
-        path: request.spec.path,
-        detail: request.sent
-          ? `no reply within ${timeoutMs} ms; the outcome is unknown`
-          : `not sent within ${timeoutMs} ms: no server reachable (state ${this.currentState}${this.lastConnectError ? `, last error: ${this.lastConnectError.message}` : ''})`,
-      }),
-    );
-  }
-
-  private abortRequest(request: PendingRequest, reason: unknown): void {
-    if (request.settled) return;
-    if (!request.sent) this.unsent.remove(request);
-    this.settle(
-      request,
-      new ZooKeeperError('ABORTED', {
-        operation: request.spec.operation,
-        path: request.spec.path,
-        detail: request.sent ? 'aborted after sending; the outcome is unknown' : 'aborted before sending',
-        cause: reason,
-      }),
-    );
   }
 
   private notifyAll(watchers: Set<Watcher>, state: 'expired' | 'closed'): void {
@@ -775,70 +671,4 @@ export class Session extends EventEmitter<SessionEvents> {
       this.options.logger.error?.({ err: error, event }, 'watcher threw; the client carries on');
     }
   }
-}
-
-function withOperation(error: ZooKeeperError, request: PendingRequest): ZooKeeperError {
-  return new ZooKeeperError(error.code, {
-    operation: request.spec.operation,
-    path: request.spec.path,
-    cause: error,
-  });
-}
-
-function encodeRequest(xid: number, spec: RequestSpec<unknown>): Buffer {
-  const writer = new JuteWriter(64);
-  writer.writeInt(0);
-  writeRequestHeader(writer, { xid, type: spec.opCode });
-  spec.writeBody?.(writer);
-  writer.patchInt(0, writer.length - 4);
-  return writer.finish();
-}
-
-function encodeAuth(scheme: string, auth: Uint8Array): Buffer {
-  const writer = new JuteWriter(64);
-  writer.writeInt(0);
-  writeRequestHeader(writer, { xid: SpecialXid.auth, type: OpCode.auth });
-  writeAuthPacket(writer, scheme, auth);
-  writer.patchInt(0, writer.length - 4);
-  return writer.finish();
-}
-
-/**
- * SetWatches packets for a resumed session. The server compares each watched node with
- * relativeZxid and fires at once for anything that changed while we were away, so no change
- * between disconnect and reconnect goes unnoticed.
- */
-export function encodeSetWatches(relativeZxid: bigint, paths: WatchPaths): Buffer[] {
-  const frames: Buffer[] = [];
-  const kinds = ['data', 'exist', 'child', 'persistent', 'persistentRecursive'] as const;
-  const withPersistent = paths.persistent.length > 0 || paths.persistentRecursive.length > 0;
-  let batch: { [K in keyof WatchPaths]: string[] } = emptyBatch();
-  let batchBytes = 0;
-  const flush = (): void => {
-    const writer = new JuteWriter(256);
-    writer.writeInt(0);
-    writeRequestHeader(writer, {
-      xid: SpecialXid.setWatches,
-      type: withPersistent ? OpCode.setWatches2 : OpCode.setWatches,
-    });
-    writeSetWatchesRequest(writer, relativeZxid, batch, withPersistent);
-    writer.patchInt(0, writer.length - 4);
-    frames.push(writer.finish());
-    batch = emptyBatch();
-    batchBytes = 0;
-  };
-  for (const kind of kinds) {
-    for (const path of paths[kind]) {
-      const size = Buffer.byteLength(path) + 4;
-      if (batchBytes > 0 && batchBytes + size > SET_WATCHES_MAX_BYTES) flush();
-      batch[kind].push(path);
-      batchBytes += size;
-    }
-  }
-  if (batchBytes > 0) flush();
-  return frames;
-}
-
-function emptyBatch(): { [K in keyof WatchPaths]: string[] } {
-  return { data: [], exist: [], child: [], persistent: [], persistentRecursive: [] };
 }

@@ -32,14 +32,8 @@ import {
   type ReadResult,
 } from './multi.ts';
 import { Chroot, validatePath } from './paths.ts';
-import {
-  Session,
-  type ConnectionState,
-  type RequestOptions,
-  type RequestSpec,
-  type SessionEvents,
-  type StateChange,
-} from './session.ts';
+import type { RequestOptions, RequestSpec } from './request-pipeline.ts';
+import { Session, type ConnectionState, type SessionEvents, type StateChange } from './session.ts';
 import type { WatchKind, Watcher } from './watch-registry.ts';
 
 export interface ZooKeeperClientOptions {
@@ -233,6 +227,14 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   /** Number of (path, kind) watch registrations held; useful to check for leaks. */
   get watchCount(): number {
     return this.session.watches.size;
+  }
+
+  /**
+   * Requests waiting for a reply or for a connection. A request leaves as soon as it settles, its
+   * deadline included, so this stays near the number of calls in progress; useful to check for leaks.
+   */
+  get pendingRequests(): number {
+    return this.session.pendingRequests;
   }
 
   waitForConnected(options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
@@ -547,22 +549,24 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     watcher: Watcher,
     options: CallOptions & { mode?: AddWatchMode } = {},
   ): Promise<void> {
-    validatePath(path, { operation: 'addWatch' });
-    const mode = options.mode ?? 'persistentRecursive';
-    const serverPath = this.chroot.toServer(path);
-    return this.call(
-      {
-        opCode: OpCode.addWatch,
-        operation: 'addWatch',
-        path,
-        writeBody: (writer) => writeAddWatchRequest(writer, serverPath, AddWatchModeCode[mode]),
-        readReply: (err) => {
-          this.throwIfError(err, 'addWatch', path);
-          this.session.watches.add(mode, serverPath, watcher);
+    return this.guard(() => {
+      validatePath(path, { operation: 'addWatch' });
+      const mode = options.mode ?? 'persistentRecursive';
+      const serverPath = this.chroot.toServer(path);
+      return this.call(
+        {
+          opCode: OpCode.addWatch,
+          operation: 'addWatch',
+          path,
+          writeBody: (writer) => writeAddWatchRequest(writer, serverPath, AddWatchModeCode[mode]),
+          readReply: (err) => {
+            this.throwIfError(err, 'addWatch', path);
+            this.session.watches.add(mode, serverPath, watcher);
+          },
         },
-      },
-      options,
-    );
+        options,
+      );
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * Jute binary decoding, the reading half of {@link JuteWriter}. Every read checks the bounds, so a
- * truncated or corrupt packet surfaces as a {@link JuteDecodeError} instead of garbage values.
+ * truncated or corrupt packet surfaces as a {@link JuteDecodeError} instead of garbage values. A
+ * length of -1 means null, as in Java's BinaryInputArchive; any other negative length is corrupt.
  */
 export class JuteDecodeError extends Error {
   override name = 'JuteDecodeError';
@@ -53,8 +54,8 @@ export class JuteReader {
 
   /** A copy, so the caller never pins the (possibly large) receive buffer the packet arrived in. */
   readBuffer(): Buffer | null {
-    const length = this.readInt();
-    if (length < 0) return null;
+    const length = this.readLength('buffer');
+    if (length === null) return null;
     this.require(length, 'buffer');
     const copy = Buffer.allocUnsafe(length);
     this.buffer.copy(copy, 0, this.offset, this.offset + length);
@@ -63,8 +64,8 @@ export class JuteReader {
   }
 
   readString(): string | null {
-    const length = this.readInt();
-    if (length < 0) return null;
+    const length = this.readLength('string');
+    if (length === null) return null;
     this.require(length, 'string');
     const value = this.buffer.toString('utf8', this.offset, this.offset + length);
     this.offset += length;
@@ -72,8 +73,8 @@ export class JuteReader {
   }
 
   readVector<T>(readItem: (reader: this) => T): T[] | null {
-    const count = this.readInt();
-    if (count < 0) return null;
+    const count = this.readLength('vector');
+    if (count === null) return null;
     // Each element takes at least one byte, so a count larger than what is left is corrupt.
     if (count > this.remaining)
       throw new JuteDecodeError(`vector of ${count} items in ${this.remaining} bytes`);
@@ -82,8 +83,22 @@ export class JuteReader {
     return items;
   }
 
-  readStringVector(): string[] {
-    return this.readVector((reader) => reader.readString() ?? '') ?? [];
+  /**
+   * A list the server always sends (children, ephemerals): null there is as corrupt as a wrong
+   * length, and reading it as [] would tell the caller "no children" when nothing is known.
+   */
+  readStringVector(what = 'string list'): string[] {
+    const items = this.readVector((reader) => reader.readString() ?? '');
+    if (items === null) throw new JuteDecodeError(`${what} is null (length -1)`);
+    return items;
+  }
+
+  private readLength(what: string): number | null {
+    const at = this.offset;
+    const length = this.readInt();
+    if (length === -1) return null;
+    if (length < 0) throw new JuteDecodeError(`negative ${what} length ${length} at offset ${at}`);
+    return length;
   }
 
   private require(bytes: number, what: string): void {

@@ -1,4 +1,4 @@
-import type { JuteReader } from './reader.ts';
+import { JuteDecodeError, type JuteReader } from './reader.ts';
 import type { JuteWriter } from './writer.ts';
 
 /** The metadata ZooKeeper keeps for every znode (org.apache.zookeeper.data.Stat). zxids are 64-bit. */
@@ -74,14 +74,15 @@ export function writeAclList(writer: JuteWriter, acl: readonly ACL[]): void {
 }
 
 export function readAclList(reader: JuteReader): ACL[] {
-  return (
-    reader.readVector((r) => {
-      const perms = r.readInt();
-      const scheme = r.readString() ?? '';
-      const id = r.readString() ?? '';
-      return { perms, id: { scheme, id } };
-    }) ?? []
-  );
+  const acl = reader.readVector((r) => {
+    const perms = r.readInt();
+    const scheme = r.readString() ?? '';
+    const id = r.readString() ?? '';
+    return { perms, id: { scheme, id } };
+  });
+  // Every znode has an ACL; a null list would read as "nobody may do anything".
+  if (acl === null) throw new JuteDecodeError('ACL list is null (length -1)');
+  return acl;
 }
 
 /** First packet of every connection; it has no RequestHeader. */
@@ -118,7 +119,8 @@ export function readConnectResponse(reader: JuteReader): ConnectResponse {
   const protocolVersion = reader.readInt();
   const timeoutMs = reader.readInt();
   const sessionId = reader.readLong();
-  const password = reader.readBuffer() ?? Buffer.alloc(0);
+  const password = reader.readBuffer();
+  if (password === null) throw new JuteDecodeError('session password is null (length -1)');
   // Servers before 3.4 do not send the read-only flag.
   const readOnly = reader.remaining > 0 ? reader.readBool() : false;
   return { protocolVersion, timeoutMs, sessionId, password, readOnly };
