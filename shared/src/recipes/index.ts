@@ -1,5 +1,6 @@
 // The recipe library, one folder per family. Import a family directly
-// (`recipes/locks/index.ts`) or everything from here.
+// (`recipes/locks/index.ts`) or everything from here. The znode names and encodings shared with
+// Curator are not part of this face: tools that need them import `./wire.ts`.
 export * from './locks/index.ts';
 export * from './leader/index.ts';
 export * from './queue/index.ts';

@@ -8,8 +8,6 @@ export {
   serviceInstance,
   serializeServiceInstance,
   parseServiceInstance,
-  DEFAULT_ARRAY_PAYLOAD_CLASS,
-  DEFAULT_OBJECT_PAYLOAD_CLASS,
   type ServiceInstance,
   type ServiceInstanceInit,
   type ServiceType,

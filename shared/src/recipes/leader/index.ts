@@ -1,6 +1,5 @@
 export {
   LeaderLatch,
-  LATCH_LOCK_NAME,
   type LeaderLatchEvents,
   type LeaderLatchOptions,
   type LeaderLatchState,
@@ -9,7 +8,6 @@ export {
 } from './leader-latch.ts';
 export {
   LeaderSelector,
-  SELECTOR_LOCK_NAME,
   type LeaderSelectorEvents,
   type LeaderSelectorOptions,
   type LeaderSelectorState,

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZooKeeperClient } from '../../client/index.ts';
-import { startCuratorPeer, startKazooPeer, useZooKeeper, type JsonLinePeer } from '../../../test-support/index.ts';
+import {
+  startCuratorPeer,
+  startKazooPeer,
+  useZooKeeper,
+  type JsonLinePeer,
+} from '../../../test-support/index.ts';
 import { Mutex } from './mutex.ts';
 
 /**

@@ -23,19 +23,111 @@ describe('Mutex', () => {
     expect(await client.exists(lease.path)).toBeNull();
   });
 
-  it('is re-entrant per Mutex object: the node goes with the last release', async () => {
+  it('two tasks sharing one Mutex take turns: the second waits for the first, then holds alone', async () => {
+    const client = await zk.connect();
+    const mutex = new Mutex(client, '/locks/shared-object');
+    const first = await mutex.acquire();
+    let secondSettled = false;
+    const second = mutex.acquire().finally(() => (secondSettled = true));
+    // Real round trips give the second acquire every chance to settle; a re-entrant shortcut would
+    // have resolved it within a microtask.
+    for (let trip = 0; trip < 5; trip++) await client.exists('/locks/shared-object');
+    expect(secondSettled).toBe(false);
+    expect(await mutex.contenderNodes()).toHaveLength(1); // the waiting task has no node yet
+    expect(await mutex.tryAcquire()).toBeNull();
+    await first.release();
+    const secondLease = await second;
+    expect(secondLease).not.toBe(first);
+    expect(secondLease.isHeld).toBe(true);
+    expect(secondLease.fencingToken).toBeGreaterThan(first.fencingToken);
+    await secondLease.release();
+  });
+
+  it('never lets concurrent tasks on one object overlap, and serves them in call order', async () => {
+    const client = await zk.connect();
+    await client.create('/shared-counter', '0');
+    const mutex = new Mutex(client, '/locks/shared-tasks');
+    let step = 0;
+    const intervals: { task: number; enter: number; exit: number }[] = [];
+    const grants: number[] = [];
+    await Promise.all(
+      [0, 1, 2, 3].map(async (task) => {
+        for (let round = 0; round < 5; round++) {
+          const lease = await mutex.acquire({ timeoutMs: 20_000 });
+          grants.push(task);
+          const enter = step++;
+          // A read-modify-write with round trips in between: overlapping holders would lose updates.
+          const value = Number(
+            (await client.getData('/shared-counter', { signal: lease.signal })).data.toString(),
+          );
+          await client.setData('/shared-counter', String(value + 1), { signal: lease.signal });
+          intervals.push({ task, enter, exit: step++ });
+          await lease.release();
+        }
+      }),
+    );
+    expect(intervals).toHaveLength(20);
+    const ordered = [...intervals].sort((x, y) => x.enter - y.enter);
+    for (let index = 1; index < ordered.length; index++) {
+      expect(ordered[index]!.enter).toBeGreaterThan(ordered[index - 1]!.exit);
+    }
+    expect((await client.getData('/shared-counter')).data.toString()).toBe('20');
+    // All four asked at once; each release hands over to the longest waiter: round robin.
+    expect(grants.slice(0, 8)).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
+  });
+
+  it('re-enters only with the proof of holding: the same lease, counted; the node goes with the last release', async () => {
     const client = await zk.connect();
     const mutex = new Mutex(client, '/locks/reentrant');
     const outer = await mutex.acquire();
-    const inner = await mutex.acquire();
+    const inner = await mutex.acquire({ reentrantFrom: outer });
     expect(inner).toBe(outer);
+    expect(await mutex.tryAcquire({ reentrantFrom: outer })).toBe(outer);
+    let otherSettled = false;
+    const other = mutex.acquire().finally(() => (otherSettled = true));
     await mutex.release();
+    await outer.release();
     expect(mutex.isHeld).toBe(true);
     expect(await client.exists(outer.path)).not.toBeNull();
-    await mutex.release();
-    expect(mutex.isHeld).toBe(false);
+    expect(otherSettled).toBe(false);
+    await outer.release();
+    expect(outer.isHeld).toBe(false);
     expect(await client.exists(outer.path)).toBeNull();
+    const otherLease = await other;
+    expect(otherLease).not.toBe(outer);
+    // An ended lease, or a lease of another lock, proves nothing.
+    await expect(mutex.acquire({ reentrantFrom: outer })).rejects.toMatchObject({ code: 'NOT_HELD' });
+    const foreign = await new Mutex(client, '/locks/reentrant-other').acquire();
+    await expect(mutex.acquire({ reentrantFrom: foreign })).rejects.toMatchObject({ code: 'NOT_HELD' });
+    await foreign.release();
+    await otherLease.release();
     await expect(mutex.release()).rejects.toMatchObject({ code: 'NOT_HELD' });
+    await expect(outer.release()).rejects.toMatchObject({ code: 'NOT_HELD' });
+  });
+
+  it('a caller waiting behind another caller of the same object honours its timeout and its signal', async () => {
+    const client = await zk.connect();
+    const mutex = new Mutex(client, '/locks/shared-waits');
+    const holder = await mutex.acquire();
+    const started = Date.now();
+    const timedOut = await mutex.acquire({ timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(RecipeError);
+    expect(timedOut).toMatchObject({ code: 'TIMEOUT', path: '/locks/shared-waits' });
+    expect(Date.now() - started).toBeLessThan(2000);
+
+    const controller = new AbortController();
+    const aborted = mutex.acquire({ signal: controller.signal });
+    const behind = mutex.acquire({ timeoutMs: 20_000 });
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(mutex.acquire({ signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(await mutex.contenderNodes()).toHaveLength(1);
+    // The callers that gave up left the line: the one behind them is next.
+    await holder.release();
+    const next = await behind;
+    expect(next.isHeld).toBe(true);
+    await next.release();
+    expect(mutex.isHeld).toBe(false);
   });
 
   it('excludes other holders, hands over in arrival order, and fencing tokens grow', async () => {

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZooKeeperClient } from '../../client/index.ts';
 import { adjustCounts } from '../../../interop/node/holder-count.ts';
-import { eventually, startCuratorPeer, useZooKeeper, type JsonLinePeer } from '../../../test-support/index.ts';
+import {
+  eventually,
+  startCuratorPeer,
+  useZooKeeper,
+  type JsonLinePeer,
+} from '../../../test-support/index.ts';
 import { ReadWriteLock, type LockKind } from './read-write-lock.ts';
 
 /**
@@ -101,7 +106,7 @@ describe('ReadWriteLock and Curator InterProcessReadWriteLock on one path', () =
     const write = await ours.writeLock.acquire();
     const curatorWrites = call('acquire', { name: 'd1', kind: 'write' }, 'd1');
     await eventually(async () => expect(await ours.contenderNodes()).toHaveLength(2));
-    const read = await ours.readLock.acquire({ timeoutMs: 1000 });
+    const read = await ours.readLock.acquire({ timeoutMs: 1000, reentrantFrom: write });
     await write.release();
     // Curator 5.4.0 sorts our read node (named after our writer's sequence) before its writer.
     expect(await stillPending(curatorWrites)).toBe(true);

@@ -1,6 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../../client/index.ts';
-import { eventually, startNodePeer, useDedicatedEnsemble, type JsonLinePeer } from '../../../test-support/index.ts';
+import {
+  eventually,
+  startNodePeer,
+  useDedicatedEnsemble,
+  type JsonLinePeer,
+} from '../../../test-support/index.ts';
 import { ReadWriteLock, type LockKind } from './read-write-lock.ts';
 
 /**

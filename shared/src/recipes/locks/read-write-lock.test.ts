@@ -116,35 +116,86 @@ describe('ReadWriteLock', () => {
     await (await laterWrite).release();
   });
 
-  it('is re-entrant per object and side; a release too many is refused', async () => {
+  it('re-enters per side only with the proof of holding; a release too many is refused', async () => {
     const {
       clients,
       locks: [lock],
     } = await locks(1, '/rw/reentrant');
     const outer = await lock!.writeLock.acquire();
-    expect(await lock!.writeLock.acquire()).toBe(outer);
+    expect(await lock!.writeLock.acquire({ reentrantFrom: outer })).toBe(outer);
     await lock!.writeLock.release();
     expect(lock!.writeLock.isHeld).toBe(true);
     await outer.release();
     expect(lock!.writeLock.isHeld).toBe(false);
     expect(await clients[0]!.exists(outer.path)).toBeNull();
     await expect(lock!.writeLock.release()).rejects.toMatchObject({ code: 'NOT_HELD' });
+    await expect(lock!.writeLock.acquire({ reentrantFrom: outer })).rejects.toMatchObject({
+      code: 'NOT_HELD',
+    });
 
     const read = await lock!.readLock.acquire();
-    expect(await lock!.readLock.acquire()).toBe(read);
+    expect(await lock!.readLock.tryAcquire({ reentrantFrom: read })).toBe(read);
     await read.release();
     await read.release();
     await expect(read.release()).rejects.toMatchObject({ code: 'NOT_HELD' });
   });
 
-  it('downgrades: the writer gets the read lock at once, and a queued writer waits for that reader too', async () => {
+  it('two tasks sharing one object: a write waits for the other task, reads share, writes overlap nothing', async () => {
+    const client = await zk.connect();
+    const lock = new ReadWriteLock(client, '/rw/shared-object');
+    const writing = await lock.writeLock.acquire();
+    const settled = { read: false, write: false };
+    const otherRead = lock.readLock.acquire().finally(() => (settled.read = true));
+    const otherWrite = lock.writeLock.acquire().finally(() => (settled.write = true));
+    for (const pending of [otherRead, otherWrite]) pending.catch(() => {}); // reported by the awaits below
+    await eventually(async () => expect(await lock.contenderNodes()).toHaveLength(3));
+    for (let trip = 0; trip < 5; trip++) await client.exists('/rw/shared-object');
+    expect(settled).toEqual({ read: false, write: false });
+    await writing.release();
+    const read = await otherRead;
+    expect(await stillPending(otherWrite)).toBe(true);
+    await read.release();
+    await (await otherWrite).release();
+
+    // Two callers' reads on one object are two holds: a side-level release cannot tell whose.
+    const firstRead = await lock.readLock.acquire();
+    const secondRead = await lock.readLock.acquire({ timeoutMs: 5000 });
+    expect(secondRead).not.toBe(firstRead);
+    await expect(lock.readLock.release()).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+    await firstRead.release();
+    await secondRead.release();
+
+    let step = 0;
+    const intervals: { kind: 'read' | 'write'; enter: number; exit: number }[] = [];
+    await Promise.all(
+      (['write', 'read', 'write', 'read'] as const).map(async (kind) => {
+        for (let round = 0; round < 4; round++) {
+          const lease = await lock[kind === 'read' ? 'readLock' : 'writeLock'].acquire({ timeoutMs: 20_000 });
+          const enter = step++;
+          await client.exists('/rw/shared-object', { signal: lease.signal });
+          await client.exists('/rw/shared-object', { signal: lease.signal });
+          intervals.push({ kind, enter, exit: step++ });
+          await lease.release();
+        }
+      }),
+    );
+    expect(intervals).toHaveLength(16);
+    for (const write of intervals.filter((interval) => interval.kind === 'write')) {
+      for (const other of intervals) {
+        if (other === write) continue;
+        expect(other.exit < write.enter || other.enter > write.exit).toBe(true);
+      }
+    }
+  });
+
+  it('downgrades with the write lease as proof: granted at once, and a queued writer waits for that reader too', async () => {
     const {
       locks: [lock, queued, otherReader],
     } = await locks(3, '/rw/downgrade');
     const write = await lock!.writeLock.acquire();
     const queuedWrite = queued!.writeLock.acquire();
     await eventually(async () => expect(await lock!.contenderNodes()).toHaveLength(2));
-    const read = await lock!.readLock.acquire({ timeoutMs: 1000 });
+    const read = await lock!.readLock.acquire({ timeoutMs: 1000, reentrantFrom: write });
     // Curator 5.5+ layout: the read node carries the writer's sequence, so it sorts at its place.
     expect(read.path.slice(-10)).toBe(write.path.slice(-10));
     expect(read.path).toMatch(/_c_[0-9a-f-]{36}-__READ__\d{10}$/);
@@ -159,17 +210,21 @@ describe('ReadWriteLock', () => {
     await queuedLease.release();
   });
 
-  it('refuses to upgrade a held read lock to the write lock (it would deadlock)', async () => {
+  it('refuses to upgrade a held read lock to the write lock (it would deadlock); without proof it waits like another task', async () => {
     const {
       locks: [lock],
     } = await locks(1, '/rw/upgrade');
     const read = await lock!.readLock.acquire();
-    const error = await lock!.writeLock.acquire({ timeoutMs: 1000 }).catch((e: unknown) => e);
+    const error = await lock!.writeLock
+      .acquire({ timeoutMs: 1000, reentrantFrom: read })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RecipeError);
     expect(error).toMatchObject({ code: 'BAD_ARGUMENT', path: '/rw/upgrade' });
     expect((error as Error).message).toMatch(/upgrade/);
     expect(read.isHeld).toBe(true);
     expect(await lock!.contenderNodes()).toHaveLength(1);
+    await expect(lock!.writeLock.acquire({ timeoutMs: 300 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await eventually(async () => expect(await lock!.contenderNodes()).toHaveLength(1));
     await read.release();
     const write = await lock!.writeLock.acquire({ timeoutMs: 1000 });
     await write.release();

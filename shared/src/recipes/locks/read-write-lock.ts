@@ -10,7 +10,6 @@ import { acquireLockNode, listContenders, standardDriver, type LockDriver } from
 import { localAddress } from '../core/local-address.ts';
 import { stripProtection } from '../core/protected-name.ts';
 import { parseContender } from '../core/sequence-order.ts';
-import { SerialQueue } from '../core/serial-queue.ts';
 import type { AcquireOptions, ConnectionPolicy } from './mutex.ts';
 
 /** Curator's InterProcessReadWriteLock lock names: deliberately the same length, so they sort alike. */
@@ -52,16 +51,32 @@ export interface ReadWriteLockOptions {
   connectionPolicy?: ConnectionPolicy;
 }
 
+export interface ReadWriteAcquireOptions extends AcquireOptions {
+  /**
+   * A lease this caller holds on this ReadWriteLock, as proof that the acquire comes from its
+   * holder: the same side re-enters (the same lease, counted up), the read side while holding the
+   * write lease downgrades at once, and the write side while holding a read lease is refused
+   * (BAD_ARGUMENT: the writer would wait for its own reader forever).
+   */
+  reentrantFrom?: Lease;
+}
+
 /** One side of a ReadWriteLock; used like a Mutex. */
 export interface ReadWriteLockSide {
   readonly kind: LockKind;
-  /** Waits for this side of the lock. Rejects with RecipeError TIMEOUT / ABORTED / BAD_ARGUMENT, or a ZooKeeperError. */
-  acquire(options?: AcquireOptions): Promise<Lease>;
+  /**
+   * Waits for this side of the lock. Rejects with RecipeError TIMEOUT / ABORTED, BAD_ARGUMENT (an
+   * upgrade), NOT_HELD (a `reentrantFrom` lease this object does not hold), or a ZooKeeperError.
+   */
+  acquire(options?: ReadWriteAcquireOptions): Promise<Lease>;
   /** Takes this side if it is free right now, without waiting; null otherwise. */
-  tryAcquire(): Promise<Lease | null>;
-  /** Releases one level of holding; the last release deletes the node. */
+  tryAcquire(options?: Pick<ReadWriteAcquireOptions, 'reentrantFrom'>): Promise<Lease | null>;
+  /**
+   * Releases one level of this side's hold, like `lease.release()`. With several holds on this
+   * side (concurrent readers sharing the object) it cannot tell whose: release through the lease.
+   */
   release(): Promise<void>;
-  /** Whether this object holds this side right now. */
+  /** Whether this object holds this side right now (for any of its callers). */
   readonly isHeld: boolean;
 }
 
@@ -72,7 +87,8 @@ export interface ReadWriteLockParticipant {
 }
 
 interface Hold {
-  lease: Lease;
+  readonly kind: LockKind;
+  readonly lease: Lease;
   count: number;
 }
 
@@ -94,23 +110,31 @@ interface Hold {
  * const writing = await catalog.writeLock.acquire();
  * try {
  *   await saveCatalog(next, { fencingToken: writing.fencingToken, signal: writing.signal });
+ *   const reread = await catalog.readLock.acquire({ reentrantFrom: writing }); // downgrade
  * } finally {
  *   await writing.release();
  * }
  * ```
  *
- * Re-entrant per ReadWriteLock object and side, like Mutex. Holding the write lock, the read lock is
- * granted at once (downgrade): acquire the read lock, then release the write lock. Its node takes the
- * writer's place in line (Curator 5.5+ layout, readable by 5.4), so a writer queued behind keeps
- * waiting until the downgraded reader is done. The reverse, upgrading a held read lock to the write
- * lock, would wait for itself forever, so it is refused with RecipeError BAD_ARGUMENT.
+ * Concurrent tasks may share one object: every acquire without proof is its own contender in
+ * ZooKeeper's line, exactly like another process — readers share, a writer waits for everyone ahead
+ * of it, and a reader waits for a writer ahead of it even when that writer is this same object.
+ * (Curator ties re-entry to the calling thread; JavaScript has no thread identity, so the caller
+ * shows its lease instead.) The line is already first come, first served, so no in-process queue
+ * is needed.
+ *
+ * With proof (`reentrantFrom`) the same side re-enters, counted per lease. Holding the write lock,
+ * the read lock is granted at once (downgrade): acquire the read lock with the write lease, then
+ * release the write lock. Its node takes the writer's place in line (Curator 5.5+ layout, readable
+ * by 5.4), so a writer queued behind keeps waiting until the downgraded reader is done. The reverse,
+ * upgrading a held read lock to the write lock, would wait for itself forever, so it is refused with
+ * RecipeError BAD_ARGUMENT. Asked without proof it cannot be told apart from another task's
+ * request, and waits (until its timeout) like one.
  */
 export class ReadWriteLock {
   readonly readLock: ReadWriteLockSide;
   readonly writeLock: ReadWriteLockSide;
-  private readonly holds: Partial<Record<LockKind, Hold>> = {};
-  /** one change of ownership at a time for both sides: downgrade and upgrade checks see a settled state */
-  private readonly queue = new SerialQueue();
+  private readonly holds = new Map<Lease, Hold>();
   private readonly policy: ConnectionPolicy;
 
   constructor(
@@ -140,58 +164,82 @@ export class ReadWriteLock {
   }
 
   private side(kind: LockKind): ReadWriteLockSide {
-    const holds = this.holds;
+    const holdsOf = (): Hold[] => [...this.holds.values()].filter((hold) => hold.kind === kind);
     return {
       kind,
-      acquire: (options = {}) => this.queue.run(async () => (await this.acquireNow(kind, options, false))!),
-      tryAcquire: () => this.queue.run(() => this.acquireNow(kind, { timeoutMs: 0 }, true)),
-      release: () => this.queue.run(() => this.releaseNow(kind)),
+      acquire: async (options = {}) => (await this.acquireNow(kind, options, false))!,
+      tryAcquire: (options = {}) => this.acquireNow(kind, { ...options, timeoutMs: 0 }, true),
+      release: async () => {
+        const holds = holdsOf();
+        if (holds.length === 0) {
+          throw new RecipeError('NOT_HELD', RECIPE, this.path, `release() without holding the ${kind} lock`);
+        }
+        if (holds.length > 1) {
+          throw new RecipeError(
+            'BAD_ARGUMENT',
+            RECIPE,
+            this.path,
+            `this object holds the ${kind} lock ${holds.length} times for different callers: release through the lease`,
+          );
+        }
+        await this.releaseLevel(holds[0]!.lease);
+      },
       get isHeld() {
-        return holds[kind]?.lease.isHeld === true;
+        return holdsOf().some((hold) => hold.lease.isHeld);
       },
     };
   }
 
-  private async acquireNow(kind: LockKind, options: AcquireOptions, tryOnce: boolean): Promise<Lease | null> {
+  private async acquireNow(
+    kind: LockKind,
+    options: ReadWriteAcquireOptions,
+    tryOnce: boolean,
+  ): Promise<Lease | null> {
     const deadline = new Deadline(RECIPE, this.path, options.timeoutMs, options.signal);
-    const own = this.holds[kind];
-    if (own?.lease.isHeld) {
-      own.count++;
-      return own.lease;
+    const proof = options.reentrantFrom;
+    let node: ProtectedNode | null;
+    if (proof) {
+      const held = this.holds.get(proof);
+      if (!held || !proof.isHeld) {
+        throw new RecipeError(
+          'NOT_HELD',
+          RECIPE,
+          this.path,
+          `reentrantFrom must be a lease this ReadWriteLock holds now (${proof.isHeld ? 'a lease of another lock' : `that lease ended: ${proof.endReason}`})`,
+        );
+      }
+      if (held.kind === kind) {
+        held.count++;
+        return proof;
+      }
+      if (kind === 'write') {
+        throw new RecipeError(
+          'BAD_ARGUMENT',
+          RECIPE,
+          this.path,
+          'cannot upgrade a held read lock to the write lock: the writer would wait for its own reader forever; release the read lock first',
+        );
+      }
+      node = await this.downgrade(proof, deadline);
+    } else {
+      node = await acquireLockNode({
+        client: this.client,
+        lockPath: this.path,
+        nodeName: kind === 'read' ? READ_LOCK_NAME : WRITE_LOCK_NAME,
+        data: this.options.id ?? localAddress(),
+        driver: kind === 'read' ? readDriver : writeDriver,
+        deadline,
+        tryOnce,
+      });
     }
-    const write = this.holds.write?.lease.isHeld ? this.holds.write.lease : undefined;
-    if (kind === 'write' && this.holds.read?.lease.isHeld) {
-      throw new RecipeError(
-        'BAD_ARGUMENT',
-        RECIPE,
-        this.path,
-        'cannot upgrade a held read lock to the write lock: the writer would wait for its own reader forever; release the read lock first',
-      );
-    }
-    const node =
-      kind === 'read' && write
-        ? await this.downgrade(write, deadline)
-        : await acquireLockNode({
-            client: this.client,
-            lockPath: this.path,
-            nodeName: kind === 'read' ? READ_LOCK_NAME : WRITE_LOCK_NAME,
-            data: this.options.id ?? localAddress(),
-            driver: kind === 'read' ? readDriver : writeDriver,
-            deadline,
-            tryOnce,
-          });
     if (!node) return null;
-    const lease = new Lease(RECIPE, node.path, node.stat.czxid, node.stat.ephemeralOwner, () =>
-      (kind === 'read' ? this.readLock : this.writeLock).release(),
+    const lease: Lease = new Lease(RECIPE, node.path, node.stat.czxid, node.stat.ephemeralOwner, () =>
+      this.releaseLevel(lease),
     );
-    const hold: Hold = { lease, count: 1 };
-    this.holds[kind] = hold;
-    bindLeaseToConnection(this.client, lease, this.policy, () => {
-      if (this.holds[kind] === hold) delete this.holds[kind];
-    });
+    this.holds.set(lease, { kind, lease, count: 1 });
+    bindLeaseToConnection(this.client, lease, this.policy, () => this.holds.delete(lease));
     return lease;
   }
-
   /**
    * The read lock for the holder of the write lock: granted at once. The node is named after the
    * writer's sequence (`_c_<uuid>-__READ__<writer's seq>`, ephemeral, not sequential; Curator 5.5+,
@@ -221,15 +269,19 @@ export class ReadWriteLock {
     return node;
   }
 
-  private async releaseNow(kind: LockKind): Promise<void> {
-    const hold = this.holds[kind];
-    if (!hold?.lease.isHeld) {
-      throw new RecipeError('NOT_HELD', RECIPE, this.path, `release() without holding the ${kind} lock`);
+  private async releaseLevel(lease: Lease): Promise<void> {
+    const hold = this.holds.get(lease);
+    if (!hold || !lease.isHeld) {
+      throw new RecipeError(
+        'NOT_HELD',
+        RECIPE,
+        this.path,
+        `release() without holding the lock (${lease.endReason ?? 'not a lease of this object'})`,
+      );
     }
     if (--hold.count > 0) return;
-    hold.lease.end('released');
-    // This object's queue stays blocked until the server confirms the delete, so a new acquire
-    // cannot overtake it (CURATOR-678).
-    await deleteGuaranteed(this.client, hold.lease.path);
+    this.holds.delete(lease);
+    lease.end('released');
+    await deleteGuaranteed(this.client, lease.path);
   }
 }

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZooKeeperClient } from '../../client/index.ts';
 import { adjustCounts } from '../../../interop/node/holder-count.ts';
-import { eventually, startCuratorPeer, useZooKeeper, type JsonLinePeer } from '../../../test-support/index.ts';
+import {
+  eventually,
+  startCuratorPeer,
+  useZooKeeper,
+  type JsonLinePeer,
+} from '../../../test-support/index.ts';
 import { SemaphoreMutex } from './semaphore-mutex.ts';
 import { Semaphore } from './semaphore.ts';
 

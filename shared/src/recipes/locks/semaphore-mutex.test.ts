@@ -42,6 +42,29 @@ describe('SemaphoreMutex', () => {
     await expect(mutex.release()).rejects.toMatchObject({ code: 'NOT_HELD' });
   });
 
+  it('never lets concurrent tasks sharing one object overlap', async () => {
+    const client = await zk.connect();
+    const mutex = new SemaphoreMutex(client, '/semmutex/shared-tasks');
+    let step = 0;
+    const intervals: { enter: number; exit: number }[] = [];
+    await Promise.all(
+      [0, 1, 2].map(async () => {
+        for (let round = 0; round < 3; round++) {
+          const lease = await mutex.acquire({ timeoutMs: 20_000 });
+          const enter = step++;
+          await client.exists('/semmutex/shared-tasks', { signal: lease.signal });
+          intervals.push({ enter, exit: step++ });
+          await lease.release();
+        }
+      }),
+    );
+    const ordered = intervals.sort((x, y) => x.enter - y.enter);
+    expect(ordered).toHaveLength(9);
+    for (let index = 1; index < ordered.length; index++) {
+      expect(ordered[index]!.enter).toBeGreaterThan(ordered[index - 1]!.exit);
+    }
+  });
+
   it('rejects bad input clearly', async () => {
     const client = await zk.connect();
     expect(() => new SemaphoreMutex(client, 'nope')).toThrow(/invalid path/);

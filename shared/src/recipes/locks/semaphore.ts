@@ -58,7 +58,8 @@ export interface SemaphoreOptions {
  * node's czxid as fencing token. Releasing deletes the node (retried through connection losses).
  *
  * Leases end as the connection policy says (default: as soon as the connection drops), like Mutex.
- * A semaphore object is not re-entrant: every acquire takes new leases.
+ * A semaphore object is not re-entrant and may be shared by concurrent tasks: every acquire takes
+ * new leases, and the tasks of one process count against `maxLeases` like any other participant.
  */
 export class Semaphore {
   readonly locksPath: string;
@@ -163,8 +164,8 @@ export class Semaphore {
   private async acquireLeases(count: number, deadline: Deadline, tryOnce: boolean): Promise<Lease[] | null> {
     for (;;) {
       deadline.throwIfDone();
-      // A new Mutex object per attempt: concurrent acquires on this object queue at the gate like
-      // separate processes (a shared, re-entrant Mutex would let them all in together).
+      // A new Mutex object per attempt: concurrent acquires on this object queue at the gate in
+      // ZooKeeper like separate processes, so tryAcquire sees a gate held by any of them.
       const gate = new Mutex(this.client, this.locksPath);
       let gateLease: Lease | null;
       try {

@@ -25,10 +25,5 @@ export {
   jsonSerializer,
   type QueueSerializer,
 } from './queue-serializer.ts';
-export {
-  encodeEnvelope,
-  decodeEnvelope,
-  envelopeSize,
-  CorruptEnvelopeError,
-  ENVELOPE_VERSION,
-} from './item-envelope.ts';
+// Reported with a 'corrupt' event; the envelope codec itself is in ../wire.ts.
+export { CorruptEnvelopeError } from './item-envelope.ts';
