@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { ZooKeeperClient, ensurePath, isZooKeeperError } from '../client/index.ts';
 import { LocalEnsemble } from '../ensemble/index.ts';
-import { startMonitor, type MonitorService } from '../monitor/index.ts';
+import { assertControlsStayLocal, startMonitor, type MonitorService } from '../monitor/index.ts';
 import {
   COUNTER_PATH,
   CONFIG_PATH,
@@ -20,7 +20,10 @@ export interface DemoOptions {
   workers?: number;
   /** dashboard port (0: any free one); default 8080, or any free port if 8080 is taken */
   port?: number;
+  /** dashboard address; default 127.0.0.1. Another one needs allowRemoteControl with a local ensemble. */
   host?: string;
+  /** serve the dashboard's fault buttons on a non-loopback host anyway (they have no authentication) */
+  allowRemoteControl?: boolean;
   /** stop after this long; default: until `signal` aborts */
   durationMs?: number;
   signal?: AbortSignal;
@@ -47,6 +50,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   let monitor: MonitorService | undefined;
   const workers: DemoWorker[] = [];
   let admin: ZooKeeperClient | undefined;
+  // Before any JVM starts, so that the refusal leaves nothing behind.
+  assertControlsStayLocal({
+    host: options.host ?? '127.0.0.1',
+    controls: !options.connectString,
+    ...(options.allowRemoteControl !== undefined && { allowRemoteControl: options.allowRemoteControl }),
+  });
   try {
     if (!options.connectString) {
       const servers = options.servers ?? 3;
@@ -119,6 +128,7 @@ async function startDashboard(
     connectString,
     ...(ensemble && { localEnsemble: ensemble }),
     host: options.host ?? '127.0.0.1',
+    ...(options.allowRemoteControl !== undefined && { allowRemoteControl: options.allowRemoteControl }),
     // Request logs would drown the workers' story in the terminal.
     logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }),
   };

@@ -29,7 +29,9 @@ export interface EventStreamStats {
   readonly bufferedBytes: number;
   /** the most bytes ever held for this client at once */
   readonly peakBufferedBytes: number;
-  /** events never sent because the client fell behind, since the stream opened */
+  /** events given to send() since the stream opened, whatever became of them */
+  readonly acceptedEvents: number;
+  /** of those, events never sent because the client fell behind */
   readonly droppedEvents: number;
 }
 
@@ -85,6 +87,7 @@ export function openEventStream(
   // dropped since the last `lagged` event told the client, and in all
   let droppedUntold = 0;
   let droppedTotal = 0;
+  let accepted = 0;
   let peak = 0;
   let stallTimer: NodeJS.Timeout | undefined;
 
@@ -154,6 +157,7 @@ export function openEventStream(
   return {
     send(event, data) {
       if (ended.signal.aborted) return;
+      accepted++;
       const chunk = formatEvent(event, data);
       if (waitingForDrain) enqueue(chunk);
       else writeNow(chunk);
@@ -168,6 +172,7 @@ export function openEventStream(
         queuedEvents: queue.length,
         bufferedBytes: held(),
         peakBufferedBytes: peak,
+        acceptedEvents: accepted,
         droppedEvents: droppedTotal,
       };
     },

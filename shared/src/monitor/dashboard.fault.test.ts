@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../client/index.ts';
 import { eventually, useDedicatedEnsemble } from '../../test-support/index.ts';
+import { rawRequest } from '../../test-support/raw-http.ts';
 import { startMonitor, type MonitorService, type PolledMember } from './index.ts';
 
 // The dashboard in headless Chromium (Debian's, nothing downloaded) against an ensemble of its own:
@@ -85,6 +86,22 @@ describe('the monitoring dashboard in a browser', () => {
     expect(await rowsIn('observer').getAttribute('data-member-id')).toBe('4');
     await expect(row(1).getByTestId('member-zxid').textContent()).resolves.toMatch(/^0x[0-9a-f]+$/);
     expect(await page.getByTestId('actions-head').isVisible()).toBe(true);
+  });
+
+  it('ignores what another site makes the browser send: the member stays up', async () => {
+    // What a page elsewhere can make a browser send: a bodyless POST with that page's Origin, or a
+    // form post with none. Neither carries the token the dashboard fetched.
+    const attempts: Record<string, string>[] = [
+      { origin: 'http://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      {},
+    ];
+    for (const headers of attempts) {
+      const response = await rawRequest(`${monitor.url}/api/members/1/kill`, { method: 'POST', headers });
+      expect(response.status).toBe(403);
+      expect(response.json).toMatchObject({ error: { code: expect.any(String) } });
+    }
+    expect(dedicated.ensemble.member(1).state).toBe('running');
   });
 
   it('shows a paused member as unresponsive while the others keep being polled', async () => {

@@ -1,5 +1,7 @@
 // The monitoring service: four-letter-word polling, Prometheus metrics, a JSON API and a dashboard.
 export { startMonitor, type MonitorOptions, type MonitorService } from './monitor-service.ts';
+export { assertControlsStayLocal, RemoteControlRefusedError } from './remote-control.ts';
+export { SharedWatches, type ChangeEvent, type WatchListener, type WatchMessage } from './shared-watches.ts';
 export { EnsemblePoller, type PollerOptions, type PolledMember } from './ensemble-poller.ts';
 export {
   describeMember,

@@ -65,7 +65,7 @@ describe('zk-cookbook monitor', () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 
-  it('refuses to start without anything to monitor, or with two things', async () => {
+  it('refuses to start without anything to monitor, with two things, or with controls on a network address', async () => {
     const saved = process.env.ZK_CONNECT;
     delete process.env.ZK_CONNECT;
     try {
@@ -75,6 +75,15 @@ describe('zk-cookbook monitor', () => {
           'monitor: nothing to monitor; pass --connect host:port,..., set ZK_CONNECT, or use --local',
         ],
         [['monitor', '--local', '--connect', 'a:1'], 'monitor: use either --local or --connect, not both'],
+        // The fault buttons have no authentication: not on a network address unless asked for.
+        [
+          ['monitor', '--local', '--host', '0.0.0.0'],
+          'monitor: --local serves kill/pause/resume/restart buttons without authentication; refusing to expose them on 0.0.0.0',
+        ],
+        [
+          ['monitor', '--local', '--host', '192.168.1.20', '--servers', '1'],
+          'refusing to expose them on 192.168.1.20',
+        ],
       ] as const) {
         const program = new Command('zk-cookbook');
         register(program);

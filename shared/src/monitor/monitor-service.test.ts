@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, useZooKeeper } from '../../test-support/index.ts';
+import { rawRequest } from '../../test-support/raw-http.ts';
 import { startMonitor, type MonitorService } from './index.ts';
 
 const zk = useZooKeeper('monitor');
@@ -179,8 +180,14 @@ describe('the monitoring service against the shared ensemble', () => {
   });
 
   it('turns malformed input into 4xx JSON and keeps serving', async () => {
+    const { token, header } = (await json<{ token: string; header: string }>('/api/csrf-token')).body;
+    // As the dashboard sends it: same origin, with the token.
     const post = (path: string, body: string) =>
-      json(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      json(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: monitor.url, [header]: token },
+        body,
+      });
     expect(await post('/api/members/1/kill', '{"oops":')).toMatchObject({
       status: 400,
       body: { error: { code: 'MALFORMED_JSON' } },
@@ -198,6 +205,57 @@ describe('the monitoring service against the shared ensemble', () => {
     });
     expect((await api('/api/node?path=%E0%A4%A')).status).toBe(400);
     expect((await api('/healthz')).status).toBe(200);
+  });
+
+  it.each([
+    ['a cross-site POST without Origin (a form on another site)', {}, 'ORIGIN_REQUIRED'],
+    ['a POST from another origin', { origin: 'http://evil.example' }, 'CROSS_ORIGIN_REQUEST'],
+    ['a POST marked cross-site by the browser', { 'sec-fetch-site': 'cross-site' }, 'CROSS_SITE_REQUEST'],
+    ['a same-origin POST without the token', { origin: 'SELF' }, 'CSRF_TOKEN_MISSING'],
+    [
+      'a same-origin POST with a stale token',
+      { origin: 'SELF', 'x-csrf-token': 'stale' },
+      'CSRF_TOKEN_INVALID',
+    ],
+  ])('refuses %s with 403 JSON %s', async (_case, headers: Record<string, string>, code) => {
+    const response = await rawRequest(`${monitor.url}/api/members/1/kill`, {
+      method: 'POST',
+      headers: Object.fromEntries(
+        Object.entries(headers).map(([name, value]) => [name, value === 'SELF' ? monitor.url : value]),
+      ),
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json).toMatchObject({ error: { code, message: expect.any(String) } });
+  });
+
+  it.each([
+    ['the znode API', '/api/tree?path=/'],
+    ['a node', '/api/node?path=/zookeeper/config'],
+    ['the event stream', '/api/events?path=/'],
+    ['the ensemble', '/api/ensemble'],
+    ['the CSRF token', '/api/csrf-token'],
+  ])('refuses %s to a DNS-rebound page (a foreign Host) with 403 JSON', async (_case, path) => {
+    const port = new URL(monitor.url).port;
+    const response = await rawRequest(`${monitor.url}${path}`, {
+      headers: { host: `rebound.example:${port}` },
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json).toMatchObject({
+      error: { code: 'FORBIDDEN_HOST', details: { host: `rebound.example:${port}` } },
+    });
+    // Nothing was set up for it: no watch for a refused stream.
+    expect(monitor.streamStats().open).toBe(0);
+  });
+
+  it('refuses an event stream opened by a page of another site', async () => {
+    const response = await rawRequest(`${monitor.url}/api/events?path=/`, {
+      headers: { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+    });
+    expect(response.status).toBe(403);
+    expect(response.json).toMatchObject({ error: { code: 'CROSS_ORIGIN_REQUEST' } });
+    expect(monitor.client.watchCount).toBe(0);
   });
 
   it('serves the dashboard and its modules from the service itself', async () => {

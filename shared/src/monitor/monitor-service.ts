@@ -4,11 +4,15 @@ import type { LocalEnsemble } from '../ensemble/index.ts';
 import {
   createApp,
   createMetricsRegistry,
+  csrfProtection,
   defaultLogger,
+  EventStreams,
   healthRouter,
+  hostCheck,
   listen,
   metricsRouter,
   zooKeeperSessionCheck,
+  type EventStreamStats,
   type RunningServer,
 } from '../http/index.ts';
 import { ensembleRouter } from './api/ensemble-api.ts';
@@ -19,6 +23,8 @@ import { dashboardRouter } from './dashboard.ts';
 import { registerEnsembleMetrics } from './ensemble-metrics.ts';
 import { EnsemblePoller } from './ensemble-poller.ts';
 import type { MonitoredMember } from './member-status.ts';
+import { assertControlsStayLocal } from './remote-control.ts';
+import { SharedWatches } from './shared-watches.ts';
 
 export interface MonitorOptions {
   /** The ensemble to watch, host:port[,host:port...][/chroot]; default: the local ensemble's. */
@@ -31,8 +37,19 @@ export interface MonitorOptions {
   localEnsemble?: LocalEnsemble;
   /** Default 0 (a free port). */
   port?: number;
-  /** Default 127.0.0.1. */
+  /**
+   * Default 127.0.0.1. With a localEnsemble, a non-loopback address is refused
+   * (RemoteControlRefusedError) unless allowRemoteControl is set: the controls have no authentication.
+   */
   host?: string;
+  /** Serve the fault-injection controls on a non-loopback host anyway. */
+  allowRemoteControl?: boolean;
+  /**
+   * Host names the monitor answers to besides its own address and, on loopback, localhost — e.g.
+   * `monitor` behind compose's network, `localhost` when a container publishes the port. See
+   * hostCheck(); every other Host gets 403 (DNS rebinding defence).
+   */
+  allowedHosts?: readonly string[];
   pollIntervalMs?: number;
   /** Per four-letter word; see PollerOptions. */
   fourLetterTimeoutMs?: number;
@@ -40,6 +57,12 @@ export interface MonitorOptions {
   requestTimeoutMs?: number;
   /** SSE heartbeat. Default 15 s. */
   heartbeatMs?: number;
+  /** Most event streams open at once; more get 503. Default 32. */
+  maxEventStreams?: number;
+  /** Bytes held per event stream for a client that does not keep up; see EventStreamOptions. */
+  maxStreamBufferedBytes?: number;
+  /** An event stream whose client takes nothing for this long is cut. Default 60 s. */
+  streamStallTimeoutMs?: number;
   logger?: Logger;
 }
 
@@ -48,6 +71,13 @@ export interface MonitorService {
   readonly poller: EnsemblePoller;
   /** the monitor's own session, for the tree, node and event endpoints */
   readonly client: ZooKeeperClient;
+  /** The live event streams and the watches they share, to see what browsers cost the service. */
+  streamStats(): {
+    open: number;
+    refused: number;
+    streams: EventStreamStats[];
+    watches: { path: string; listeners: number }[];
+  };
   close(): Promise<void>;
 }
 
@@ -61,6 +91,12 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
   const local = options.localEnsemble;
   const connectString = options.connectString ?? local?.connectString;
   if (!connectString) throw new TypeError('startMonitor needs a connectString or a localEnsemble');
+  const host = options.host ?? '127.0.0.1';
+  assertControlsStayLocal({
+    host,
+    controls: local !== undefined,
+    ...(options.allowRemoteControl !== undefined && { allowRemoteControl: options.allowRemoteControl }),
+  });
   const logger = options.logger ?? defaultLogger();
 
   const members: MonitoredMember[] = local
@@ -90,8 +126,23 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
   const registry = createMetricsRegistry();
   registerEnsembleMetrics(registry, () => ({ members: poller.members(), summary: poller.summary() }));
 
+  const watches = new SharedWatches(client);
+  const streams = new EventStreams({
+    ...(options.maxEventStreams !== undefined && { maxStreams: options.maxEventStreams }),
+    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+    ...(options.maxStreamBufferedBytes !== undefined && { maxBufferedBytes: options.maxStreamBufferedBytes }),
+    ...(options.streamStallTimeoutMs !== undefined && { stallTimeoutMs: options.streamStallTimeoutMs }),
+  });
+  const csrf = csrfProtection();
+
   const app = createApp({
     logger,
+    // Before anything reads a body or touches ZooKeeper: a page of another site may send the
+    // browser here (CSRF), or re-point its own name at this address (DNS rebinding).
+    guards: [
+      hostCheck({ boundHost: host, ...(options.allowedHosts && { allowedHosts: options.allowedHosts }) }),
+      csrf.guard,
+    ],
     quietPaths: ['/healthz', '/readyz', '/metrics', '/api/ensemble'],
     routes: [
       healthRouter({ zookeeper: zooKeeperSessionCheck(client) }),
@@ -102,8 +153,9 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
         connectString: parseConnectString(connectString).servers.map(formatServer).join(','),
         ...(local && { localEnsemble: local }),
       }),
+      csrf.tokenRouter('/api/csrf-token'),
       znodeRouter(client),
-      eventsRouter(client, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+      eventsRouter(watches, streams),
       ...(local ? [memberActionsRouter(local, { onChange: (id) => poller.pollNow(id) })] : []),
       dashboardRouter(),
     ],
@@ -112,10 +164,7 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
   poller.start();
   let server: RunningServer;
   try {
-    server = await listen(app, {
-      ...(options.port !== undefined && { port: options.port }),
-      ...(options.host !== undefined && { host: options.host }),
-    });
+    server = await listen(app, { host, ...(options.port !== undefined && { port: options.port }) });
   } catch (error) {
     await Promise.all([poller.stop(), client.close()]);
     throw error;
@@ -126,9 +175,10 @@ export async function startMonitor(options: MonitorOptions): Promise<MonitorServ
     url: server.url,
     poller,
     client,
+    streamStats: () => ({ ...streams.stats(), watches: watches.stats() }),
     close() {
-      // The session first: its end aborts the event streams' watches, so they are not left waiting
-      // on the HTTP grace period.
+      // Streams never end on their own: end them, so that they do not wait out the grace period.
+      streams.closeAll();
       closing ??= Promise.all([poller.stop(), client.close(), server.close({ graceMs: 2_000 })]).then(
         () => {},
       );

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { LocalEnsemble } from '../../ensemble/index.ts';
+import { isLoopbackHost } from '../../http/host-check.ts';
 import { integerOption } from '../integer-option.ts';
 
 interface MonitorCommandOptions {
@@ -8,6 +9,8 @@ interface MonitorCommandOptions {
   host: string;
   interval: number;
   local?: boolean;
+  allowRemoteControl?: boolean;
+  allowedHosts?: string[];
   servers: number;
   observers: number;
   tickTime: number;
@@ -21,9 +24,26 @@ export function register(program: Command): void {
     )
     .option('-c, --connect <servers>', 'ensemble to monitor, host:port[,host:port...] (default: $ZK_CONNECT)')
     .option('-p, --port <port>', 'HTTP port', integerOption(0, 65_535), 8_080)
-    .option('--host <address>', 'HTTP address to listen on (0.0.0.0 to expose it)', '127.0.0.1')
+    .option(
+      '--host <address>',
+      'HTTP address to listen on (0.0.0.0 exposes it, unauthenticated, to your network)',
+      '127.0.0.1',
+    )
+    .option(
+      '--allowed-hosts <names>',
+      'comma-separated Host names to answer to besides its own address, e.g. a proxy or container name (name or name:port)',
+      (value: string) =>
+        value
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== ''),
+    )
     .option('--interval <ms>', 'how often to poll each server', integerOption(100), 1_000)
     .option('--local', 'start a local ensemble and monitor it, with kill/pause/resume/restart buttons')
+    .option(
+      '--allow-remote-control',
+      'with --local and a non-loopback --host: serve the (unauthenticated) fault buttons anyway',
+    )
     .option('-s, --servers <n>', 'with --local: voting members', integerOption(1, 99), 3)
     .option('-o, --observers <n>', 'with --local: observers', integerOption(0, 99), 1)
     .option('--tick-time <ms>', "with --local: ZooKeeper's time unit", integerOption(10), 2_000)
@@ -34,6 +54,13 @@ export function register(program: Command): void {
       if (!options.local && !connect) {
         command.error(
           'monitor: nothing to monitor; pass --connect host:port,..., set ZK_CONNECT, or use --local',
+        );
+      }
+      // Before any JVM starts: the refusal must not leave an ensemble behind.
+      if (options.local && !options.allowRemoteControl && !isLoopbackHost(options.host)) {
+        command.error(
+          `monitor: --local serves kill/pause/resume/restart buttons without authentication; refusing to expose them on ${options.host}. ` +
+            'Use --host 127.0.0.1, or add --allow-remote-control if everyone who can reach that address may stop your servers',
         );
       }
 
@@ -59,6 +86,8 @@ export function register(program: Command): void {
           ...(ensemble && { localEnsemble: ensemble }),
           port: options.port,
           host: options.host,
+          ...(options.allowRemoteControl && { allowRemoteControl: true }),
+          ...(options.allowedHosts && { allowedHosts: options.allowedHosts }),
           pollIntervalMs: options.interval,
         });
         process.stdout.write(
@@ -71,6 +100,11 @@ export function register(program: Command): void {
             '',
           ].join('\n'),
         );
+        if (!isLoopbackHost(options.host)) {
+          process.stderr.write(
+            `Warning: listening on ${options.host}: the API and dashboard have no authentication; anyone who can reach this port can read the tree${ensemble ? ' and stop the servers' : ''}.\n`,
+          );
+        }
         const signal = await untilShutdownSignal();
         process.stdout.write(`\n${signal}: stopping the monitor${ensemble ? ' and the ensemble' : ''}...\n`);
         await monitor.close();

@@ -1,90 +1,54 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { WatchedEvent, Watcher, ZooKeeperClient } from '../../client/index.ts';
-import { openEventStream, parseRequest, znodePath, type EventStream } from '../../http/index.ts';
-import { hexZxid } from '../member-status.ts';
-
-export interface ChangeEvent {
-  type: 'created' | 'deleted' | 'dataChanged';
-  path: string;
-  /**
-   * czxid for created, mzxid for dataChanged, read right after the notification (a notification
-   * itself carries no zxid); null for deletions, or when the node changed again or vanished before
-   * the read.
-   */
-  zxid: string | null;
-  /** when the monitor received the notification */
-  time: string;
-}
+import { parseRequest, sameOriginReads, znodePath, type EventStreams } from '../../http/index.ts';
+import type { SharedWatches, WatchMessage } from '../shared-watches.ts';
 
 const eventsQuery = z.object({ path: znodePath.default('/') });
-const LOOKUP_TIMEOUT_MS = 2_000;
 
 /**
- * `GET /api/events?path=/a`: Server-Sent Events of every change at or under a path, from one
- * persistent recursive watch per stream (ZooKeeper 3.6+). Events: `ready` once the watch is set,
- * `change` per notification, `reset` when the session expired (the watch is gone; the browser's
- * EventSource reconnects and sets a new one). The watch is removed when the browser goes away.
+ * `GET /api/events?path=/a`: Server-Sent Events of every change at or under a path. Streams on one
+ * path share one persistent recursive watch (ZooKeeper 3.6+), removed when the last stream ends.
+ * Events: `ready` once the watch is set, `change` per notification, `lagged` when the client fell
+ * behind and events were dropped (read afresh), `reset` when the session expired (the watch is
+ * gone; the browser's EventSource reconnects and sets a new one). Past the stream cap: 503.
  */
-export function eventsRouter(
-  client: ZooKeeperClient,
-  { heartbeatMs }: { heartbeatMs?: number } = {},
-): Router {
+export function eventsRouter(watches: SharedWatches, streams: EventStreams): Router {
   const router = Router();
-  router.get('/api/events', async (request, response) => {
+  router.get('/api/events', sameOriginReads(), async (request, response) => {
     const { query } = parseRequest(request, { query: eventsQuery });
     const path = query.path;
+    const slot = streams.reserve();
 
-    // Notifications can arrive between addWatch's reply and the stream opening; they queue here.
-    const queued: WatchedEvent[] = [];
-    const open: { stream?: EventStream } = {};
-    let delivery = Promise.resolve();
-    const watcher: Watcher = (event) => {
-      if (open.stream) forward(open.stream, event);
-      else queued.push(event);
+    // Changes can arrive between the watch being set and the stream opening; they wait here.
+    const early: WatchMessage[] = [];
+    let deliver = (message: WatchMessage): void => {
+      early.push(message);
     };
-    const forward = (target: EventStream, event: WatchedEvent): void => {
-      if (event.type === 'none') {
-        target.send('reset', { reason: event.state ?? 'unknown' });
-        target.close();
-        return;
-      }
-      const time = new Date().toISOString();
-      // Chained, so that events leave in the order they came although the zxid lookups are async.
-      delivery = delivery.then(async () => {
-        const change = await describeChange(client, event, time);
-        if (change) target.send('change', change);
-      });
-    };
-
+    let unsubscribe: () => void;
     // Set the watch before answering, so a failure (no session, bad path) is a JSON error, not a stream.
-    await client.addWatch(path, watcher, { mode: 'persistentRecursive' });
-    const removeWatch = (): void => {
-      void client.removeWatches(path, 'persistentRecursive', { watcher, local: true }).catch(() => {});
-    };
+    try {
+      unsubscribe = await watches.subscribe(path, (message) => deliver(message));
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
     if (request.socket.destroyed) {
-      removeWatch();
+      slot.release();
+      unsubscribe();
       return;
     }
-    const stream = openEventStream(response, heartbeatMs === undefined ? {} : { heartbeatMs });
-    stream.signal.addEventListener('abort', removeWatch, { once: true });
+    const stream = slot.open(response);
+    stream.signal.addEventListener('abort', unsubscribe, { once: true });
+    deliver = (message) => {
+      if (message.kind === 'change') {
+        stream.send('change', message.change);
+        return;
+      }
+      stream.send('reset', { reason: message.reason });
+      stream.close();
+    };
     stream.send('ready', { path });
-    for (const event of queued.splice(0)) forward(stream, event);
-    open.stream = stream;
+    for (const message of early.splice(0)) deliver(message);
   });
   return router;
-}
-
-async function describeChange(
-  client: ZooKeeperClient,
-  event: WatchedEvent,
-  time: string,
-): Promise<ChangeEvent | undefined> {
-  if (event.type !== 'created' && event.type !== 'deleted' && event.type !== 'dataChanged') return undefined;
-  let zxid: string | null = null;
-  if (event.type !== 'deleted') {
-    const stat = await client.exists(event.path, { timeoutMs: LOOKUP_TIMEOUT_MS }).catch(() => null);
-    if (stat) zxid = hexZxid(event.type === 'created' ? stat.czxid : stat.mzxid);
-  }
-  return { type: event.type, path: event.path, zxid, time };
 }

@@ -20,8 +20,34 @@ export async function getJson(url, { signal } = {}) {
   return readJson(await fetch(url, { signal, headers: { accept: 'application/json' }, cache: 'no-store' }));
 }
 
+// State-changing requests carry the monitor's per-start token (see shared/src/http/csrf-protection.ts);
+// the browser adds the Origin header itself. Fetched once, and again if the monitor restarted.
+let csrf = null;
+
+function csrfToken({ fresh = false } = {}) {
+  if (fresh || !csrf) {
+    csrf = getJson('/api/csrf-token').catch((error) => {
+      csrf = null;
+      throw error;
+    });
+  }
+  return csrf;
+}
+
 export async function postJson(url) {
-  return readJson(await fetch(url, { method: 'POST', headers: { accept: 'application/json' } }));
+  const send = async (fresh) => {
+    const { header, token } = await csrfToken({ fresh });
+    return fetch(url, { method: 'POST', headers: { accept: 'application/json', [header]: token } });
+  };
+  let response = await send(false);
+  if (response.status === 403) {
+    const body = await response
+      .clone()
+      .json()
+      .catch(() => null);
+    if (body?.error?.code === 'CSRF_TOKEN_INVALID') response = await send(true);
+  }
+  return readJson(response);
 }
 
 async function readJson(response) {

@@ -5,7 +5,7 @@ import { formatClock, pathProblem } from './format.js';
 
 const MAX_EVENTS = 200;
 
-export function startEventFeed(root, { onOpenPath, onChange } = {}) {
+export function startEventFeed(root, { onOpenPath, onChange, onLagged } = {}) {
   const form = byTestId(root, 'event-form');
   const input = byTestId(root, 'event-path-input');
   const stopButton = byTestId(root, 'event-stop');
@@ -45,6 +45,12 @@ export function startEventFeed(root, { onOpenPath, onChange } = {}) {
       onChange?.(change);
     });
     source.addEventListener('reset', () => setStatus('connecting', 'session lost, re-watching'));
+    // The monitor dropped events because this page fell behind: what it shows may be stale.
+    source.addEventListener('lagged', (message) => {
+      const { dropped } = JSON.parse(message.data);
+      addNotice(`${dropped} event(s) dropped: this page fell behind. Views reloaded.`);
+      onLagged?.();
+    });
     source.addEventListener('error', () => {
       // EventSource retries on its own unless the answer was not a stream at all (e.g. a 400).
       if (source && source.readyState === EventSource.CLOSED) {
@@ -68,6 +74,12 @@ export function startEventFeed(root, { onOpenPath, onChange } = {}) {
 
   function renderEmpty() {
     if (feed.children.length === 0) feed.append(el('li', { class: 'empty', text: 'No events yet.' }));
+  }
+
+  function addNotice(text) {
+    feed.querySelector('.empty')?.remove();
+    feed.prepend(el('li', { class: 'notice', 'data-testid': 'event-lagged', text }));
+    while (feed.children.length > MAX_EVENTS) feed.lastElementChild.remove();
   }
 
   function add(change) {

@@ -9,5 +9,6 @@ const events = startEventFeed(document, {
   onOpenPath: (path) => browser.navigate(path),
   // What the feed reports changed is shown fresh in the browser too.
   onChange: (change) => browser.changed(change.path),
+  onLagged: () => browser.refresh(),
 });
 browser = startZnodeBrowser(document, { onNavigate: (path) => events.suggest(path) });

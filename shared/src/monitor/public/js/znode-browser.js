@@ -255,6 +255,10 @@ export function startZnodeBrowser(root, { onNavigate } = {}) {
   return {
     navigate: go,
     /** Reloads the view (once per burst of changes) if a change touched the node shown or its list. */
+    /** Reloads what is on display, e.g. after events about it were lost. */
+    refresh() {
+      this.changed(current);
+    },
     changed(path) {
       const touches = path === current || parentOf(path) === current || parentOf(path) === parentOf(current);
       if (!touches || reloadTimer) return;
