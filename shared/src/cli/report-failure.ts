@@ -1,6 +1,7 @@
 import { EnsembleError } from '../ensemble/index.ts';
 import { FourLetterWordError } from '../fourletter/index.ts';
 import { PatternError } from './patterns/pattern-manifest.ts';
+import { RecipeCopyError } from './recipe-copy/recipe-copy-error.ts';
 
 /**
  * The CLI's one error edge: errors we expect (no ZooKeeper installed, a server down) print their
@@ -8,7 +9,10 @@ import { PatternError } from './patterns/pattern-manifest.ts';
  */
 export function reportFailure(error: unknown): void {
   const expected =
-    error instanceof EnsembleError || error instanceof FourLetterWordError || error instanceof PatternError;
+    error instanceof EnsembleError ||
+    error instanceof FourLetterWordError ||
+    error instanceof PatternError ||
+    error instanceof RecipeCopyError;
   const text = expected
     ? (error as Error).message
     : error instanceof Error
