@@ -106,11 +106,13 @@ describe('event streams: a cap, and bounded memory for a client that does not re
       await eventually(() => expect(stream).toBeDefined());
       // Events keep coming, as changes do: the kernel's buffers on both sides fill, then the
       // socket stops draining, and the stall clock runs.
+      // Large events, so that the few that pass between drains fill the kernel's buffers quickly.
+      const pad = 'y'.repeat(64 * 1024);
       const feed = setInterval(() => {
-        for (let index = 0; index < 200; index++) stream!.send('change', { pad: 'y'.repeat(1_000) });
+        for (let index = 0; index < 50; index++) stream!.send('change', { pad });
       }, 5);
       try {
-        await eventually(() => expect(stream!.closed).toBe(true), { timeoutMs: 10_000 });
+        await eventually(() => expect(stream!.closed).toBe(true), { timeoutMs: 20_000 });
       } finally {
         clearInterval(feed);
       }
@@ -121,5 +123,5 @@ describe('event streams: a cap, and bounded memory for a client that does not re
       reader.close();
       await small.close();
     }
-  });
+  }, 30_000);
 });
