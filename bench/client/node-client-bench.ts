@@ -10,24 +10,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { cpuWaitMs } from '../lib/cpu-wait.ts';
-import { isUnsupported, withTimeout, type ClientDriver, type ConnectDriver } from './drivers/driver.ts';
-import {
-  MULTI_CREATES,
-  parseRunArguments,
-  type ChildOutcome,
-  type NodeContender,
-  type RunArguments,
-} from './protocol.ts';
-
-/**
- * Loaded on demand, so a child holds only its own client in memory: the native addon's
- * footprint is not charged to the pure-JavaScript clients, nor theirs to it.
- */
-const DRIVERS: Record<NodeContender, () => Promise<{ connect: ConnectDriver }>> = {
-  ts: () => import('./drivers/zk-cookbook.ts'),
-  native: () => import('./drivers/native-zookeeper.ts'),
-  nzc: () => import('./drivers/node-zookeeper-client.ts'),
-};
+import { isUnsupported, withTimeout, type ClientDriver } from './drivers/driver.ts';
+import { connectDriver, isNodeContender, NODE_CONTENDERS } from './drivers/load-driver.ts';
+import { assertFailuresSurface } from './drivers/failure-check.ts';
+import { MULTI_CREATES, parseRunArguments, type ChildOutcome, type RunArguments } from './protocol.ts';
 
 /** A pipelined batch that has not completed after this long has lost requests: fail the run. */
 const BATCH_TIMEOUT_MS = 120_000;
@@ -43,12 +29,11 @@ async function main(): Promise<void> {
   const [contender, ...rest] = process.argv.slice(2);
   if (!isNodeContender(contender)) {
     throw new Error(
-      `usage: <${Object.keys(DRIVERS).join('|')}> <workload> …, got: ${process.argv.slice(2).join(' ')}`,
+      `usage: <${NODE_CONTENDERS.join('|')}> <workload> …, got: ${process.argv.slice(2).join(' ')}`,
     );
   }
   const run = parseRunArguments(rest);
-  const { connect } = await DRIVERS[contender]();
-  const driver = await connect(run.connect);
+  const driver = await connectDriver(contender, run.connect);
   try {
     const outcome = await runWorkload(driver, run);
     process.stdout.write(`${JSON.stringify(outcome)}\n`);
@@ -68,6 +53,7 @@ async function runWorkload(driver: ClientDriver, run: RunArguments): Promise<Chi
   switch (run.workload) {
     case 'creates': {
       await driver.create(run.path, Buffer.alloc(0));
+      await assertFailuresSurface(driver, run.path);
       await pipelined(run.warmup, (index) => driver.create(`${run.path}/warmup-${index}`, data));
       timed = await measure(() =>
         pipelined(run.count, (index) => driver.create(`${run.path}/node-${index}`, data)),
@@ -76,6 +62,7 @@ async function runWorkload(driver: ClientDriver, run: RunArguments): Promise<Chi
     }
     case 'reads': {
       await driver.catchUp(run.path);
+      await assertFailuresSurface(driver, run.path);
       const paths = (await driver.getChildren(run.path)).map((name) => `${run.path}/${name}`);
       if (paths.length === 0) throw new Error(`${run.path} has no children to read`);
       const read = (index: number): Promise<unknown> => {
@@ -90,6 +77,7 @@ async function runWorkload(driver: ClientDriver, run: RunArguments): Promise<Chi
     }
     case 'latency': {
       await driver.catchUp(run.path);
+      await assertFailuresSurface(driver, run.path);
       await sequentialReads(driver, run.path, run.warmup, data);
       let latenciesUs: number[] = [];
       timed = await measure(async () => {
@@ -102,6 +90,7 @@ async function runWorkload(driver: ClientDriver, run: RunArguments): Promise<Chi
       const { createAll } = driver;
       if (isUnsupported(createAll)) return { ...described, unavailable: createAll.unsupported };
       await driver.create(run.path, Buffer.alloc(0));
+      await assertFailuresSurface(driver, run.path);
       const transaction = (prefix: string) => (index: number) =>
         createAll(
           Array.from({ length: MULTI_CREATES }, (_, item) => `${run.path}/${prefix}${index}-${item}`),
@@ -133,6 +122,7 @@ async function watchedChanges(
   data: Buffer,
 ): Promise<Timed> {
   await driver.catchUp(run.path);
+  await assertFailuresSurface(driver, run.path);
   const paths = (await driver.getChildren(run.path)).map((name) => `${run.path}/${name}`);
   if (paths.length === 0) throw new Error(`${run.path} has no children to change`);
   let notified = 0;
@@ -222,10 +212,6 @@ function expectLength(data: Buffer, expected: Buffer, path: string): void {
   if (data.length !== expected.length) {
     throw new Error(`getData ${path}: ${data.length} bytes, the node holds ${expected.length}`);
   }
-}
-
-function isNodeContender(value: string | undefined): value is NodeContender {
-  return value !== undefined && Object.hasOwn(DRIVERS, value);
 }
 
 main().catch((error: unknown) => {

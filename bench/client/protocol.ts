@@ -113,16 +113,21 @@ export interface HeapSample {
 
 /** What watch-heap.ts prints. */
 export interface WatchHeapResult {
+  contender: NodeContender;
+  clientVersion: string;
   watches: number;
   batch: number;
   /** after forced GC: at the start, every quarter of the watches, at the end */
   samples: HeapSample[];
-  /** the watching client's registrations left at the end: every fired watch must be gone */
-  watchCount: number;
+  /**
+   * the watching client's registrations left at the end: every fired watch must be gone; null for a
+   * client that does not say (the npm ones), whose heap growth is then the only evidence
+   */
+  watchCount: number | null;
   elapsedMs: number;
 }
 
-/** The heap workload: TypeScript only, as the Java client's memory is not what is in question. */
+/** The heap workload: the Node clients only, as the Java client's memory is not what is in question. */
 export const WATCH_HEAP_SIZE = { watches: 100_000, batch: 1_000 };
 
 /** argv of a child: workload connect path count warmup payloadBytes */

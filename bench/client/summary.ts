@@ -2,6 +2,7 @@ import { formatNumber } from '../lib/comparison-table.ts';
 import type { ContenderCell, ContenderRow } from '../lib/contender-table.ts';
 import { mean, percentile, spread } from '../lib/stats.ts';
 import {
+  CONTENDER_LABELS,
   CONTENDERS,
   isUnavailable,
   MULTI_CREATES,
@@ -22,7 +23,10 @@ export const HEAP_GROWTH_GOAL_MB = 10;
  * that contender's runs (one number per run) and its range, or why the contender cannot do the
  * workload. Goals are ours against Java's; the npm clients are there to compare with, not to beat.
  */
-export function clientTableRows(outcomes: readonly ChildOutcome[], heap?: WatchHeapResult): ContenderRow[] {
+export function clientTableRows(
+  outcomes: readonly ChildOutcome[],
+  heaps: readonly WatchHeapResult[] = [],
+): ContenderRow[] {
   const row = (
     metric: string,
     workload: ClientWorkload,
@@ -66,13 +70,19 @@ export function clientTableRows(outcomes: readonly ChildOutcome[], heap?: WatchH
     row('waiting for a CPU µs per watched change', 'watches', 'lower', cpuWaitMicrosPerOp),
     row('peak RSS MB (reads)', 'reads', 'lower', (run) => run.maxRssMb),
   ];
-  if (heap) {
-    const growth = heapGrowthMb(heap);
+  const first = heaps[0];
+  if (first) {
     rows.push({
-      metric: `heap growth MB, ${heap.watches / 1000}k fired watches`,
-      cells: { ts: { median: growth, min: growth, max: growth } },
+      metric: `heap growth MB, ${first.watches / 1000}k fired watches`,
+      cells: Object.fromEntries(
+        heaps.map((heap) => {
+          const growth = heapGrowthMb(heap);
+          return [heap.contender, { median: growth, min: growth, max: growth }];
+        }),
+      ),
       better: 'lower',
       valueGoal: HEAP_GROWTH_GOAL_MB,
+      ratios: false,
     });
   }
   return rows;
@@ -124,7 +134,10 @@ export function heapGrowthMb(heap: WatchHeapResult): number {
   return last.heapUsedMb - first.heapUsedMb;
 }
 
-/** "heap after GC: 6.10 MB at 0 → 6.21 at 25k → … → 6.30 at 100k fired; watches left registered: 0" */
+/**
+ * "ours: heap used after GC (MB): 6.10 at 0 → 6.21 at 25k → … → 6.30 at 100k fired; RSS …;
+ * watches left registered: 0 (must be 0)"
+ */
 export function formatHeapSamples(heap: WatchHeapResult): string {
   const points = heap.samples
     .map(
@@ -134,7 +147,9 @@ export function formatHeapSamples(heap: WatchHeapResult): string {
     .join(' → ');
   const rss = heap.samples.map((sample) => formatNumber(sample.rssMb)).join(' → ');
   return (
-    `heap used after GC (MB): ${points} fired; RSS ${rss} MB; ` +
-    `watches left registered: ${heap.watchCount} (must be 0)`
+    `${CONTENDER_LABELS[heap.contender]}: heap used after GC (MB): ${points} fired; RSS ${rss} MB; ` +
+    (heap.watchCount === null
+      ? 'watches left registered: not reported by the client'
+      : `watches left registered: ${heap.watchCount} (must be 0)`)
   );
 }

@@ -17,6 +17,8 @@ function run(overrides: Partial<ClientRunResult>): ClientRunResult {
 }
 
 const heap: WatchHeapResult = {
+  contender: 'ts',
+  clientVersion: 'test',
   watches: 100_000,
   batch: 1000,
   samples: [
@@ -45,7 +47,16 @@ describe('clientTableRows', () => {
     { contender: 'native', clientVersion: 'zookeeper 7.3.0', workload: 'multi', unavailable: 'no multi' },
     run({ contender: 'nzc', workload: 'multi', ops: 1000, elapsedMs: 4000 }),
   ];
-  const rows = clientTableRows(runs, heap);
+  const leakingHeap: WatchHeapResult = {
+    ...heap,
+    contender: 'native',
+    samples: [
+      { fired: 0, heapUsedMb: 4, rssMb: 60 },
+      { fired: 100_000, heapUsedMb: 88, rssMb: 160 },
+    ],
+    watchCount: null,
+  };
+  const rows = clientTableRows(runs, [heap, leakingHeap]);
   const byMetric = (prefix: string): ContenderRow => rows.find((row) => row.metric.startsWith(prefix))!;
 
   it('reports the median throughput per contender over runs, with its range', () => {
@@ -89,11 +100,18 @@ describe('clientTableRows', () => {
     );
   });
 
-  it('ends with the heap growth, ours only, against its absolute goal', () => {
+  it('ends with the heap growth of each Node client, ours against its absolute goal', () => {
     const growth = rows[rows.length - 1]!;
     expect(growth.metric).toBe('heap growth MB, 100k fired watches');
-    expect(growth.cells).toEqual({ ts: { median: 1.25, min: 1.25, max: 1.25 } });
+    expect(growth.cells).toEqual({
+      ts: { median: 1.25, min: 1.25, max: 1.25 },
+      native: { median: 84, min: 84, max: 84 },
+    });
     expect(contenderGoalMet(growth, 'ts', 'java')).toBe(true);
+  });
+
+  it('has no heap row without heap runs', () => {
+    expect(clientTableRows(runs).some((row) => row.metric.startsWith('heap'))).toBe(false);
   });
 });
 
@@ -104,8 +122,14 @@ describe('heap samples', () => {
 
   it('lists every sample and the registrations left', () => {
     expect(formatHeapSamples(heap)).toBe(
-      'heap used after GC (MB): 6.00 at 0 → 6.50 at 50k → 7.25 at 100k fired; RSS 60.0 → 61.0 → 62.0 MB; ' +
+      'ours: heap used after GC (MB): 6.00 at 0 → 6.50 at 50k → 7.25 at 100k fired; RSS 60.0 → 61.0 → 62.0 MB; ' +
         'watches left registered: 0 (must be 0)',
+    );
+  });
+
+  it('says so when the client does not report its registrations', () => {
+    expect(formatHeapSamples({ ...heap, contender: 'nzc', watchCount: null })).toMatch(
+      /^node-zookeeper-client: .*watches left registered: not reported by the client$/,
     );
   });
 });

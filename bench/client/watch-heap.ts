@@ -1,15 +1,17 @@
 /**
  * Does the client let go of watches once they fire? Sets a data watch on each of `batch` nodes,
- * has a second client change them all, waits until every watch has fired, and repeats until
- * `watches` have fired, sampling the heap after forced GC along the way. Run with --expose-gc.
+ * has a second session of the same client change them all, waits until every watch has fired, and
+ * repeats until `watches` have fired, sampling the heap after forced GC along the way. Run with
+ * --expose-gc. Each Node client runs it through its driver (drivers/), in its own process.
  *
- *   node --import tsx --expose-gc bench/client/watch-heap.ts 127.0.0.1:2181 /bench/heap 100000 1000
+ *   node --import tsx --expose-gc bench/client/watch-heap.ts native 127.0.0.1:2181 /bench/heap 100000 1000
  *
  * Each watcher closure holds about 1 KB of heap (not a Buffer, whose bytes live outside the heap),
  * so a client that kept fired watchers would grow by about 100 MB over 100,000 watches.
  */
 import { performance } from 'node:perf_hooks';
-import { ZooKeeperClient, type WatchedEvent } from '../../shared/src/client/index.ts';
+import { isUnsupported, type ClientDriver } from './drivers/driver.ts';
+import { connectDriver, isNodeContender, NODE_CONTENDERS } from './drivers/load-driver.ts';
 import type { HeapSample, WatchHeapResult } from './protocol.ts';
 
 const MB = 1024 * 1024;
@@ -17,22 +19,32 @@ const BATCH_TIMEOUT_MS = 60_000;
 const SAMPLES = 4;
 
 async function main(): Promise<void> {
-  const [connect, root, watchesText, batchText] = process.argv.slice(2);
+  const [contender, connect, root, watchesText, batchText] = process.argv.slice(2);
   const watches = Number(watchesText);
   const batch = Number(batchText);
-  if (!connect || !root || !(watches > 0) || !(batch > 0) || watches % (batch * SAMPLES) !== 0) {
-    throw new Error(`usage: <connect> <path> <watches> <batch>, watches a multiple of ${SAMPLES} × batch`);
+  if (
+    !isNodeContender(contender) ||
+    !connect ||
+    !root ||
+    !(watches > 0) ||
+    !(batch > 0) ||
+    watches % (batch * SAMPLES) !== 0
+  ) {
+    throw new Error(
+      `usage: <${NODE_CONTENDERS.join('|')}> <connect> <path> <watches> <batch>, ` +
+        `watches a multiple of ${SAMPLES} × batch`,
+    );
   }
   const gc = globalThis.gc;
   if (!gc) throw new Error('run with --expose-gc: heap samples are only comparable after a full GC');
 
-  const watching = await ZooKeeperClient.connect(connect);
-  const changing = await ZooKeeperClient.connect(connect);
+  const watching = await connectDriver(contender, connect);
+  const changing = await connectDriver(contender, connect);
   try {
-    await changing.create(root);
+    await changing.create(root, Buffer.from('initial'));
     const paths = Array.from({ length: batch }, (_, index) => `${root}/node-${index}`);
-    await Promise.all(paths.map((path) => changing.create(path)));
-    await watching.sync(root);
+    await Promise.all(paths.map((path) => changing.create(path, Buffer.from('initial'))));
+    await watching.catchUp(root);
 
     // One untimed batch first, so compiled code and warmed caches do not count as growth.
     await fireBatch(watching, changing, paths);
@@ -42,11 +54,14 @@ async function main(): Promise<void> {
       await fireBatch(watching, changing, paths);
       if (fired % (watches / SAMPLES) === 0) samples.push(await sample(gc, fired));
     }
+    const { registeredWatches } = watching;
     const result: WatchHeapResult = {
+      contender,
+      clientVersion: watching.clientVersion,
       watches,
       batch,
       samples,
-      watchCount: watching.watchCount,
+      watchCount: isUnsupported(registeredWatches) ? null : registeredWatches(),
       elapsedMs: performance.now() - start,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -55,10 +70,10 @@ async function main(): Promise<void> {
   }
 }
 
-/** Watches every path, changes every path from the other client, waits for every watch to fire. */
+/** Watches every path, changes every path from the other session, waits for every watch to fire. */
 async function fireBatch(
-  watching: ZooKeeperClient,
-  changing: ZooKeeperClient,
+  watching: ClientDriver,
+  changing: ClientDriver,
   paths: readonly string[],
 ): Promise<void> {
   let fire!: () => void;
@@ -70,9 +85,9 @@ async function fireBatch(
   // Failures are awaited below; until then this keeps an early one from counting as unhandled.
   allFired.catch(() => undefined);
   let pending = paths.length;
-  const onFired = (event: WatchedEvent, ballast: number[]): void => {
-    if (event.type !== 'dataChanged' || ballast.length === 0) {
-      fail(new Error(`unexpected watch event ${JSON.stringify(event)}`));
+  const onFired = (type: string, ballast: number[]): void => {
+    if (type !== 'dataChanged' || ballast.length === 0) {
+      fail(new Error(`unexpected watch event ${type}`));
       return;
     }
     if (--pending === 0) fire();
@@ -80,10 +95,10 @@ async function fireBatch(
   await Promise.all(
     paths.map((path, index) => {
       const ballast = new Array<number>(128).fill(index);
-      return watching.getData(path, { watch: (event) => onFired(event, ballast) });
+      return watching.watchData(path, (type) => onFired(type, ballast));
     }),
   );
-  await Promise.all(paths.map((path) => changing.setData(path, 'changed')));
+  await Promise.all(paths.map((path) => changing.setData(path, Buffer.from('changed'))));
   const timer = setTimeout(
     () => fail(new Error(`${pending} of ${paths.length} watches unfired after ${BATCH_TIMEOUT_MS} ms`)),
     BATCH_TIMEOUT_MS,

@@ -23,6 +23,11 @@ export interface ContenderRow {
   ratioGoal?: number;
   /** a bound on the subject's own median, for rows only the subject runs */
   valueGoal?: number;
+  /**
+   * false for amounts that can be near zero or negative (heap growth), where a ratio says nothing:
+   * 0.2 MB against −0.1 MB is noise either way, not "−2×"
+   */
+  ratios?: boolean;
 }
 
 export interface ContenderTable {
@@ -80,6 +85,7 @@ export function comparisonAgainst(row: ContenderRow, subject: string, baseline: 
 
 /** subject / other of the medians; undefined when either is missing, unavailable, or other is 0. */
 export function contenderRatio(row: ContenderRow, subject: string, other: string): number | undefined {
+  if (row.ratios === false) return undefined;
   return ratio(comparisonAgainst(row, subject, other));
 }
 

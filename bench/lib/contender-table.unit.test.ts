@@ -38,9 +38,10 @@ const multis: ContenderRow = {
 
 const heap: ContenderRow = {
   metric: 'heap growth MB',
-  cells: { ts: { median: 1.5, min: 1.5, max: 1.5 } },
+  cells: { ts: { median: 1.5, min: 1.5, max: 1.5 }, native: { median: -0.5, min: -0.5, max: -0.5 } },
   better: 'lower',
   valueGoal: 10,
+  ratios: false,
 };
 
 const table: ContenderTable = {
@@ -86,7 +87,7 @@ describe('formatContenderTable', () => {
   });
 
   it('marks contenders that were not measured with a dash, and checks an absolute goal on ours', () => {
-    expect(lines[3]!.split(/\s{2,}/)).toEqual(['heap growth MB', '1.50', '—', '—', '—', '—', '< 10 ok']);
+    expect(lines[3]!.split(/\s{2,}/)).toEqual(['heap growth MB', '1.50', '—', '-0.50', '—', '—', '< 10 ok']);
   });
 
   it('lines the columns up', () => {
@@ -110,6 +111,11 @@ describe('ratios and goals', () => {
   it('have no value where either side cannot do the workload or was not measured', () => {
     expect(contenderRatio(multis, 'ts', 'native')).toBeUndefined();
     expect(contenderRatio(heap, 'ts', 'java')).toBeUndefined();
+  });
+
+  it('have no value in a row that asks for none, however its cells read', () => {
+    expect(contenderRatio(heap, 'ts', 'native')).toBeUndefined();
+    expect(contenderRatio({ ...heap, ratios: true }, 'ts', 'native')).toBe(-3);
   });
 
   it('judge goals against the reference only', () => {

@@ -36,6 +36,14 @@ export interface ClientDriver {
         onUnexpected: (event: string) => void,
       ) => Promise<void>)
     | Unsupported;
+  /**
+   * getData leaving a one-shot data watch: `onNodeEvent` gets the type of the node event that fires
+   * it ("dataChanged" when the data changes). Session events some clients also pass to watchers are
+   * not node events and are not forwarded.
+   */
+  watchData(path: string, onNodeEvent: (type: string) => void): Promise<void>;
+  /** how many watches the client still holds registered; a fired one-shot watch must not count */
+  registeredWatches: (() => number) | Unsupported;
   close(): Promise<void>;
 }
 

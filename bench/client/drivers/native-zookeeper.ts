@@ -114,12 +114,36 @@ function nativeDriver(zk: ZooKeeper): ClientDriver {
         () => zk.sync(path) as Promise<unknown>,
         () => undefined,
       ),
+    watchData: (path, onNodeEvent) =>
+      request(
+        'w_get',
+        path,
+        () =>
+          zk.w_get(path, (type: number) => {
+            // Its watchers also receive session events (type -1, its README's "Known Bugs").
+            if (type !== ZooKeeper.constants.ZOO_SESSION_EVENT) onNodeEvent(nodeEventName(type));
+          }),
+        () => undefined,
+      ),
+    registeredWatches: { unsupported: 'does not say' },
     createAll: { unsupported: 'no multi' },
     watchDataChanges: { unsupported: 'no persistent watches' },
     close: async () => {
       zk.close();
     },
   };
+}
+
+/** ZooKeeper's event type numbers, named as ours names them ("dataChanged"). */
+function nodeEventName(type: number): string {
+  const { ZOO_CREATED_EVENT, ZOO_DELETED_EVENT, ZOO_CHANGED_EVENT, ZOO_CHILD_EVENT } = ZooKeeper.constants;
+  const names: Record<number, string> = {
+    [ZOO_CREATED_EVENT]: 'created',
+    [ZOO_DELETED_EVENT]: 'deleted',
+    [ZOO_CHANGED_EVENT]: 'dataChanged',
+    [ZOO_CHILD_EVENT]: 'childrenChanged',
+  };
+  return names[type] ?? `event ${type}`;
 }
 
 /** "-110 node exists" → -110 */

@@ -7,7 +7,7 @@
  * offers instead, see catchUp) and persistent watches (3.6's addWatch).
  */
 import { createRequire } from 'node:module';
-import { createClient, CreateMode, Exception, type Client } from 'node-zookeeper-client';
+import { createClient, CreateMode, Event, Exception, type Client } from 'node-zookeeper-client';
 import {
   CONNECT_TIMEOUT_MS,
   DriverError,
@@ -139,6 +139,22 @@ function nodeZooKeeperClientDriver(client: Client): ClientDriver {
           }
         },
       ),
+    watchData: (path, onNodeEvent) =>
+      request<unknown, void>(
+        'getData',
+        path,
+        (callback) =>
+          client.getData(
+            path,
+            (event) =>
+              onNodeEvent(event.getType() === Event.NODE_DATA_CHANGED ? 'dataChanged' : event.getName()),
+            callback,
+          ),
+        (data) => {
+          if (!data) throw new Error('no data');
+        },
+      ),
+    registeredWatches: { unsupported: 'does not say' },
     watchDataChanges: { unsupported: 'no persistent watches' },
     close: async () => {
       const closed = new Promise<void>((resolve) => client.once('disconnected', resolve));

@@ -44,6 +44,9 @@ function zkCookbookDriver(client: ZooKeeperClient): ClientDriver {
         },
         { mode: 'persistentRecursive' },
       ),
+    watchData: (path, onNodeEvent) =>
+      client.getData(path, { watch: (event) => onNodeEvent(event.type) }).then(() => undefined),
+    registeredWatches: () => client.watchCount,
     close: () => client.close(),
   };
 }
