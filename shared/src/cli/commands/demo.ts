@@ -8,6 +8,7 @@ interface DemoCommandOptions {
   workers: number;
   duration?: number;
   tickTime: number;
+  allowRemoteControl?: boolean;
 }
 
 export function register(program: Command): void {
@@ -19,6 +20,10 @@ export function register(program: Command): void {
     .option('--connect <hosts>', 'use an existing ensemble instead of starting one (default: $ZK_CONNECT)')
     .option('--port <port>', 'dashboard port (default 8080, or a free one if taken)', integerOption(0, 65535))
     .option('--host <host>', 'dashboard address', '127.0.0.1')
+    .option(
+      '--allow-remote-control',
+      'with a non-loopback --host: let anyone who reaches the dashboard kill and pause the servers',
+    )
     .option('--workers <n>', 'number of workers', integerOption(1, 20), 3)
     .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', integerOption(1))
     .option('--tick-time <ms>', 'tickTime of the local ensemble', integerOption(50), 500)
@@ -36,6 +41,7 @@ export function register(program: Command): void {
         ...(connectString && { connectString }),
         ...(options.port !== undefined && { port: options.port }),
         host: options.host,
+        ...(options.allowRemoteControl && { allowRemoteControl: true }),
         workers: options.workers,
         tickTimeMs: options.tickTime,
         ...(options.duration !== undefined && { durationMs: options.duration * 1000 }),
