@@ -4,10 +4,17 @@ import net from 'node:net';
  * A valid ConnectResponse frame, as a ZooKeeper server sends it: protocol 0, session timeout
  * 4000 ms, session id 0x12345678, a 16-byte password of 07s, not read-only.
  */
-export const CONNECT_RESPONSE = Buffer.from(
-  '00000025' + '00000000' + '00000fa0' + '0000000012345678' + '00000010' + '07'.repeat(16) + '00',
-  'hex',
-);
+export const CONNECT_RESPONSE = connectResponse(4000);
+
+/** The same ConnectResponse with another negotiated session timeout. */
+export function connectResponse(sessionTimeoutMs: number): Buffer {
+  const frame = Buffer.from(
+    '00000025' + '00000000' + '00000000' + '0000000012345678' + '00000010' + '07'.repeat(16) + '00',
+    'hex',
+  );
+  frame.writeInt32BE(sessionTimeoutMs, 8);
+  return frame;
+}
 
 /** A request the client sent after its ConnectRequest. */
 export interface ReceivedRequest {

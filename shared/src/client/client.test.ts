@@ -140,6 +140,38 @@ describe('read, write and delete with versions', () => {
     await expect(client.delete('/d')).rejects.toMatchObject({ code: 'NONODE' });
   });
 
+  it('tells null data from empty data, as the server stores them (null is sent as length -1, like Java)', async () => {
+    const client = await zk.connect();
+    await client.create('/null-data', null);
+    await client.create('/empty-data', '');
+    await client.create('/omitted-data');
+    await expect(client.getData('/null-data')).resolves.toMatchObject({
+      dataIsNull: true,
+      data: Buffer.alloc(0),
+    });
+    await expect(client.getData('/empty-data')).resolves.toMatchObject({
+      dataIsNull: false,
+      data: Buffer.alloc(0),
+    });
+    await expect(client.getData('/omitted-data')).resolves.toMatchObject({ dataIsNull: false });
+    await client.setData('/empty-data', null);
+    await expect(client.getData('/empty-data')).resolves.toMatchObject({ dataIsNull: true });
+    await client.setData('/null-data', 'x');
+    await expect(client.getData('/null-data')).resolves.toMatchObject({
+      dataIsNull: false,
+      data: Buffer.from('x'),
+    });
+    const [nullRead, dataRead] = await client.multiRead([
+      { type: 'getData', path: '/empty-data' },
+      { type: 'getData', path: '/null-data' },
+    ]);
+    expect(nullRead).toMatchObject({ type: 'getData', dataIsNull: true });
+    expect(dataRead).toMatchObject({ type: 'getData', dataIsNull: false });
+    await client.multi([op.create('/null-in-multi', null), op.setData('/null-data', null)]);
+    await expect(client.getData('/null-in-multi')).resolves.toMatchObject({ dataIsNull: true });
+    await expect(client.getData('/null-data')).resolves.toMatchObject({ dataIsNull: true });
+  });
+
   it('getChildren returns names and the parent Stat', async () => {
     const client = await zk.connect();
     await client.create('/kids');

@@ -186,6 +186,8 @@ export class Connection {
    * the only sign that it is gone.
    */
   startHeartbeat(sessionTimeoutMs: number): void {
+    // Closed already (by a bad frame that came with the handshake): an interval now would never stop.
+    if (this.closed) return;
     const pingAfterMs = Math.max(1, Math.floor(sessionTimeoutMs / 3));
     const readDeadlineMs = Math.max(2, Math.floor((sessionTimeoutMs * 2) / 3));
     const tickMs = Math.max(10, Math.floor(pingAfterMs / 4));

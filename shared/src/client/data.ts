@@ -11,6 +11,15 @@ export function toBytes(data: NodeData | null | undefined): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }
 
+/**
+ * What a create or setData sends: `null` becomes null data on the server (length -1, as the Java
+ * client sends for null), an omitted value (undefined) empty data.
+ */
+export function toNodeBytes(data: NodeData | null | undefined): Uint8Array | null {
+  if (data === null) return null;
+  return toBytes(data);
+}
+
 export function utf8(data: Uint8Array | null | undefined): string {
   if (!data) return '';
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');

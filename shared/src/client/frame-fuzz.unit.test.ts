@@ -13,6 +13,8 @@ import { ZooKeeperClient } from './zookeeper-client.ts';
 
 const RUNS = Number(process.env.ZK_FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.ZK_FUZZ_SEED ?? 13);
+/** replays one failing case: the `path` fast-check printed with the seed */
+const PATH = process.env.ZK_FUZZ_PATH;
 const REQUEST_TIMEOUT_MS = 100;
 /**
  * How late after its deadline a request may settle: the deadline timer fires on a shared event loop,
@@ -56,7 +58,12 @@ const write = fc.oneof(
   {
     weight: 9,
     arbitrary: fc
-      .tuple(xid, fc.bigInt({ min: -1n, max: 1n << 40n }), fc.constantFrom(0, 0, 0, -101, -5, -115, -112, 7), body)
+      .tuple(
+        xid,
+        fc.bigInt({ min: -1n, max: 1n << 40n }),
+        fc.constantFrom(0, 0, 0, -101, -5, -115, -112, 7),
+        body,
+      )
       .map(([replyXid, zxid, err, rest]) => {
         const frame = Buffer.alloc(20 + rest.length);
         frame.writeInt32BE(16 + rest.length, 0);
@@ -117,9 +124,15 @@ async function play(input: Scenario): Promise<void> {
       ),
     );
     requestsIssued += input.requests.length;
-    for (const elapsed of settledAfter) expect(elapsed).toBeLessThanOrEqual(REQUEST_TIMEOUT_MS + SETTLE_SLACK_MS);
+    for (const elapsed of settledAfter)
+      expect(elapsed).toBeLessThanOrEqual(REQUEST_TIMEOUT_MS + SETTLE_SLACK_MS);
     await client.close();
     expect(client.pendingRequests).toBe(0);
+    if (PATH !== undefined)
+      console.info(
+        'connections accepted at',
+        server.acceptedAt.map((at) => at - started),
+      );
     for (let i = 1; i < server.acceptedAt.length; i++) {
       expect(server.acceptedAt[i]! - server.acceptedAt[i - 1]!).toBeGreaterThanOrEqual(
         ReconnectBackoff.MIN_DELAY_MS - 1,
@@ -143,10 +156,7 @@ async function script(connection: FakeServerConnection, input: Scenario): Promis
   connection.sendHandshake(Buffer.concat(early));
   // Let the requests reach the server first, so replies can meet outstanding xids.
   for (let i = 0; i < input.requests.length && !connection.closed; i++) {
-    await Promise.race([
-      connection.nextRequest(),
-      new Promise((resolve) => setTimeout(resolve, 20)),
-    ]);
+    await Promise.race([connection.nextRequest(), new Promise((resolve) => setTimeout(resolve, 20))]);
   }
   if (input.batched) connection.send(Buffer.concat(later));
   else for (const bytes of later) connection.send(bytes);
@@ -172,19 +182,20 @@ function issue(client: ZooKeeperClient, operation: Scenario['requests'][number])
 }
 
 describe('random frames after a valid handshake (fast-check)', () => {
-  it(
-    `${RUNS} scenarios, seed ${SEED}: no crash, every request settles by its deadline, reconnects back off`,
-    async () => {
-      const started = Date.now();
-      await fc.assert(fc.asyncProperty(scenario, play), { numRuns: RUNS, seed: SEED, endOnFailure: true });
-      const heapGrowthMb = (liveHeapBytes() - heapBefore) / 1024 / 1024;
-      console.info(
-        `frame fuzz: ${RUNS} scenarios, ${framesFed} writes, ${requestsIssued} requests, ` +
-          `${Date.now() - started} ms, live heap ${heapGrowthMb.toFixed(1)} MB above the start`,
-      );
-      expect(crashes.events()).toEqual([]);
-      expect(heapGrowthMb).toBeLessThan(10);
-    },
-    600_000,
-  );
+  it(`${RUNS} scenarios, seed ${SEED}: no crash, every request settles by its deadline, reconnects back off`, async () => {
+    const started = Date.now();
+    await fc.assert(fc.asyncProperty(scenario, play), {
+      numRuns: RUNS,
+      seed: SEED,
+      endOnFailure: true,
+      ...(PATH === undefined ? {} : { path: PATH }),
+    });
+    const heapGrowthMb = (liveHeapBytes() - heapBefore) / 1024 / 1024;
+    console.info(
+      `frame fuzz: ${RUNS} scenarios, ${framesFed} writes, ${requestsIssued} requests, ` +
+        `${Date.now() - started} ms, live heap ${heapGrowthMb.toFixed(1)} MB above the start`,
+    );
+    expect(crashes.events()).toEqual([]);
+    expect(heapGrowthMb).toBeLessThan(10);
+  }, 600_000);
 });

@@ -4,6 +4,7 @@ import { eventually } from '../../test-support/eventually.ts';
 import { liveHeapBytes } from '../../test-support/heap.ts';
 import {
   FakeZooKeeperServer,
+  connectResponse,
   replyFrame,
   type FakeServerConnection,
 } from '../../test-support/fake-zookeeper-server.ts';
@@ -178,9 +179,18 @@ describe('a hostile server cannot crash the process or strand a request (issue 1
   describe('case 5: a handshake that would make the client reconnect in a loop', () => {
     const randomBody = Buffer.from(Array.from({ length: 40 }, (_, i) => (i * 97 + 13) & 0xff));
     it.each([
-      ['session timeout 0', hex('00000025 00000000 00000000 0000000012345678 00000010' + '07'.repeat(16) + '00')],
-      ['session timeout -1', hex('00000025 00000000 ffffffff 0000000012345678 00000010' + '07'.repeat(16) + '00')],
-      ['session timeout 1 ms', hex('00000025 00000000 00000001 0000000012345678 00000010' + '07'.repeat(16) + '00')],
+      [
+        'session timeout 0',
+        hex('00000025 00000000 00000000 0000000012345678 00000010' + '07'.repeat(16) + '00'),
+      ],
+      [
+        'session timeout -1',
+        hex('00000025 00000000 ffffffff 0000000012345678 00000010' + '07'.repeat(16) + '00'),
+      ],
+      [
+        'session timeout 1 ms',
+        hex('00000025 00000000 00000001 0000000012345678 00000010' + '07'.repeat(16) + '00'),
+      ],
       ['40 random bytes in a valid frame', Buffer.concat([hex('00000028'), randomBody])],
     ])('%s: connections are spaced by the backoff', async (_, handshake) => {
       const server = await fakeServer((connection) => connection.send(handshake));
@@ -286,7 +296,9 @@ describe('a hostile server cannot crash the process or strand a request (issue 1
     it('timed-out requests leave at once; their late replies are recognised and dropped', async () => {
       let answerFirst: (() => void) | undefined;
       const server = await fakeServer(async (connection) => {
-        connection.sendHandshake();
+        // A long session timeout: queueing 20,000 calls may stall a loaded machine for seconds, and
+        // the read deadline (two thirds of it) must not end the connection this test watches.
+        connection.send(connectResponse(60_000));
         const first = await connection.nextRequest();
         connection.discardRequests();
         // Answer nothing until the test says so, then only the very first request, long overdue.

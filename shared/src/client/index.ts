@@ -2,6 +2,7 @@ export { ZooKeeperClient } from './zookeeper-client.ts';
 export type {
   ZooKeeperClientOptions,
   CallOptions,
+  NodeContent,
   CreateOptions,
   WatchOptions,
   VersionOptions,
@@ -37,7 +38,7 @@ export {
   type ACL,
   type Id,
 } from './acl.ts';
-export { toBytes, utf8, encodeJson, decodeJson, type NodeData } from './data.ts';
+export { toBytes, toNodeBytes, utf8, encodeJson, decodeJson, type NodeData } from './data.ts';
 export { validatePath, joinPath, parentPath, nodeName, sequenceNumber } from './paths.ts';
 export { parseConnectString, formatServer, type ServerAddress } from './connect-string.ts';
 export type { Logger } from './logger.ts';

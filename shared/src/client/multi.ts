@@ -12,7 +12,7 @@ import {
 } from '../jute/requests.ts';
 import { OPEN_ACL_UNSAFE } from './acl.ts';
 import { createOpCode, isSequential, validateCreateMode, type CreateMode } from './create-mode.ts';
-import { toBytes, type NodeData } from './data.ts';
+import { toNodeBytes, type NodeData } from './data.ts';
 import { ZooKeeperError, type ZooKeeperErrorDetails } from './errors.ts';
 import { validatePath, type Chroot } from './paths.ts';
 
@@ -21,9 +21,16 @@ import { validatePath, type Chroot } from './paths.ts';
  * asserts a node's version without changing it, which is how optimistic concurrency spans nodes.
  */
 export type MultiOp =
-  | { type: 'create'; path: string; data?: NodeData; mode?: CreateMode; acl?: readonly ACL[]; ttlMs?: number }
+  | {
+      type: 'create';
+      path: string;
+      data?: NodeData | null;
+      mode?: CreateMode;
+      acl?: readonly ACL[];
+      ttlMs?: number;
+    }
   | { type: 'delete'; path: string; version?: number }
-  | { type: 'setData'; path: string; data: NodeData; version?: number }
+  | { type: 'setData'; path: string; data: NodeData | null; version?: number }
   | { type: 'check'; path: string; version: number };
 
 export type MultiResult =
@@ -37,7 +44,7 @@ export type MultiResult =
 export const op = {
   create: (
     path: string,
-    data?: NodeData,
+    data?: NodeData | null,
     options: { mode?: CreateMode; acl?: readonly ACL[]; ttlMs?: number } = {},
   ): MultiOp => ({
     type: 'create',
@@ -46,7 +53,7 @@ export const op = {
     ...options,
   }),
   delete: (path: string, version = -1): MultiOp => ({ type: 'delete', path, version }),
-  setData: (path: string, data: NodeData, version = -1): MultiOp => ({
+  setData: (path: string, data: NodeData | null, version = -1): MultiOp => ({
     type: 'setData',
     path,
     data,
@@ -78,7 +85,7 @@ export function writeMultiOps(writer: JuteWriter, ops: readonly MultiOp[], chroo
         const mode = operation.mode ?? 'persistent';
         const opCode = createOpCode(mode, false);
         writeMultiHeader(writer, { type: opCode, done: false, err: -1 });
-        const data = toBytes(operation.data);
+        const data = toNodeBytes(operation.data);
         const acl = operation.acl ?? OPEN_ACL_UNSAFE;
         if (opCode === OpCode.createTTL) {
           writeCreateTtlRequest(writer, path, data, acl, CreateFlags[mode], operation.ttlMs ?? 0);
@@ -91,7 +98,7 @@ export function writeMultiOps(writer: JuteWriter, ops: readonly MultiOp[], chroo
         break;
       case 'setData':
         writeMultiHeader(writer, { type: OpCode.setData, done: false, err: -1 });
-        writeSetDataRequest(writer, path, toBytes(operation.data), operation.version ?? -1);
+        writeSetDataRequest(writer, path, toNodeBytes(operation.data), operation.version ?? -1);
         break;
       case 'check':
         writeMultiHeader(writer, { type: OpCode.check, done: false, err: -1 });
@@ -180,7 +187,8 @@ export function readMultiResults(body: JuteReader, ops: readonly MultiOp[], chro
 export type ReadOp = { type: 'getData'; path: string } | { type: 'getChildren'; path: string };
 
 export type ReadResult =
-  | { type: 'getData'; data: Buffer; stat: Stat }
+  /** as getData: `data` empty and `dataIsNull` true for a node with null data */
+  | { type: 'getData'; data: Buffer; stat: Stat; dataIsNull: boolean }
   | { type: 'getChildren'; children: string[] }
   | { type: 'error'; error: ZooKeeperError };
 
@@ -201,8 +209,13 @@ export function readReadResults(body: JuteReader, ops: readonly ReadOp[]): ReadR
     const source = ops[results.length];
     switch (header.type) {
       case OpCode.getData: {
-        const data = body.readBuffer() ?? Buffer.alloc(0);
-        results.push({ type: 'getData', data, stat: readStat(body) });
+        const data = body.readBuffer();
+        results.push({
+          type: 'getData',
+          data: data ?? Buffer.alloc(0),
+          stat: readStat(body),
+          dataIsNull: data === null,
+        });
         break;
       }
       case OpCode.getChildren:

@@ -33,8 +33,10 @@ export function encodeSetWatches(relativeZxid: bigint, paths: WatchPaths): Buffe
   let batchBytes = 0;
   const flush = (): void => {
     frames.push(
-      encodeRequest(SpecialXid.setWatches, withPersistent ? OpCode.setWatches2 : OpCode.setWatches, (writer) =>
-        writeSetWatchesRequest(writer, relativeZxid, batch, withPersistent),
+      encodeRequest(
+        SpecialXid.setWatches,
+        withPersistent ? OpCode.setWatches2 : OpCode.setWatches,
+        (writer) => writeSetWatchesRequest(writer, relativeZxid, batch, withPersistent),
       ),
     );
     batch = emptyBatch();

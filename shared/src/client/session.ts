@@ -376,12 +376,25 @@ export class Session extends EventEmitter<SessionEvents> {
     return Math.max(share, 1000);
   }
 
+  /**
+   * Waits `ms` of wall-clock time. A timer alone may fire early by that measure: libuv counts from
+   * the time cached at the start of the loop iteration, so after a long tick a 50 ms timer can fire
+   * 20 ms later, and the backoff's spacing would quietly shrink under load.
+   */
   private pause(ms: number): Promise<void> {
+    const until = Date.now() + ms;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      let timer: NodeJS.Timeout;
+      const wake = (): void => {
+        const left = until - Date.now();
+        if (left > 0) {
+          timer = setTimeout(wake, left);
+          return;
+        }
         this.wakeLoop = null;
         resolve();
-      }, ms);
+      };
+      timer = setTimeout(wake, ms);
       this.wakeLoop = () => {
         clearTimeout(timer);
         this.wakeLoop = null;
@@ -465,9 +478,15 @@ export class Session extends EventEmitter<SessionEvents> {
     this.lastConnectError = reason;
     this.backoff.recordConnectionEnd(Date.now() - this.connectedAt);
     if (reason instanceof ProtocolError)
-      this.options.logger.warn?.({ server: connection.address, reason: reason.message }, 'connection dropped');
+      this.options.logger.warn?.(
+        { server: connection.address, reason: reason.message },
+        'connection dropped',
+      );
     else
-      this.options.logger.debug?.({ server: connection.address, reason: reason.message }, 'connection closed');
+      this.options.logger.debug?.(
+        { server: connection.address, reason: reason.message },
+        'connection closed',
+      );
     this.requests.connectionDown(
       (operation, path) =>
         new ZooKeeperError('CONNECTIONLOSS', {
@@ -629,7 +648,11 @@ export class Session extends EventEmitter<SessionEvents> {
       // The watches this was meant to fire are unknown, so the connection goes: on reconnect,
       // SetWatches makes the server fire whatever changed since the last zxid seen.
       connection.close(
-        new ProtocolError(connection.address, `malformed watch notification: ${(error as Error).message}`, error),
+        new ProtocolError(
+          connection.address,
+          `malformed watch notification: ${(error as Error).message}`,
+          error,
+        ),
       );
       return false;
     }

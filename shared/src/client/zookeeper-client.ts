@@ -17,7 +17,7 @@ import {
 import { OPEN_ACL_UNSAFE } from './acl.ts';
 import { parseConnectString } from './connect-string.ts';
 import { createOpCode, isSequential, validateCreateMode, type CreateMode } from './create-mode.ts';
-import { toBytes, type NodeData } from './data.ts';
+import { toBytes, toNodeBytes, type NodeData } from './data.ts';
 import { ZooKeeperError, isZooKeeperError } from './errors.ts';
 import { consoleWarningsLogger, type Logger } from './logger.ts';
 import {
@@ -64,6 +64,15 @@ export interface ZooKeeperClientOptions {
 }
 
 export type CallOptions = RequestOptions;
+
+/** What getData returns. */
+export interface NodeContent {
+  /** the node's bytes; empty when the data is null */
+  data: Buffer;
+  stat: Stat;
+  /** true when the node's data is null (length -1 on the wire), false when it is empty or set */
+  dataIsNull: boolean;
+}
 
 export interface CreateOptions extends CallOptions {
   mode?: CreateMode;
@@ -263,14 +272,19 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   // ---- nodes ----------------------------------------------------------------------------------
 
   /** Creates a node and returns its actual path (sequential nodes get a counter appended). */
-  create(path: string, data?: NodeData, options: CreateOptions = {}): Promise<string> {
+  /** `data` null creates a node with null data (see getData); omitted, the data is empty. */
+  create(path: string, data?: NodeData | null, options: CreateOptions = {}): Promise<string> {
     return this.guard(() => this.createNode('create', path, data, options, false)).then(
       (created) => created.path,
     );
   }
 
   /** Like create, also returning the new node's Stat (czxid makes a good fencing token). */
-  create2(path: string, data?: NodeData, options: CreateOptions = {}): Promise<{ path: string; stat: Stat }> {
+  create2(
+    path: string,
+    data?: NodeData | null,
+    options: CreateOptions = {},
+  ): Promise<{ path: string; stat: Stat }> {
     return this.guard(
       () => this.createNode('create2', path, data, options, true) as Promise<{ path: string; stat: Stat }>,
     );
@@ -279,7 +293,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
   private createNode(
     operation: string,
     path: string,
-    data: NodeData | undefined,
+    data: NodeData | null | undefined,
     options: CreateOptions,
     withStat: boolean,
   ): Promise<{ path: string; stat: Stat | undefined }> {
@@ -287,7 +301,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     validateCreateMode(mode, options.ttlMs, { operation, path });
     validatePath(path, { sequential: isSequential(mode), operation });
     const opCode = createOpCode(mode, withStat);
-    const bytes = toBytes(data);
+    const bytes = toNodeBytes(data);
     const acl = options.acl ?? OPEN_ACL_UNSAFE;
     validateAcl(acl, operation, path);
     const serverPath = this.chroot.toServer(path);
@@ -356,7 +370,12 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     });
   }
 
-  getData(path: string, options: WatchOptions = {}): Promise<{ data: Buffer; stat: Stat }> {
+  /**
+   * The node's data and Stat. ZooKeeper tells null data (a node created with null, as zkCli's
+   * `create /path` without data and Java's `create(path, null, ...)` make) from empty data; so does
+   * `dataIsNull`. `data` is an empty Buffer for both, so code that only reads bytes need not care.
+   */
+  getData(path: string, options: WatchOptions = {}): Promise<NodeContent> {
     return this.guard(() => {
       validatePath(path, { operation: 'getData' });
       return this.readData('getData', path, this.chroot.toServer(path), options);
@@ -368,7 +387,7 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
     path: string,
     serverPath: string,
     options: WatchOptions,
-  ): Promise<{ data: Buffer; stat: Stat }> {
+  ): Promise<NodeContent> {
     const watch = options.watch;
     return this.call(
       {
@@ -378,21 +397,22 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
         writeBody: (writer) => writePathWatchRequest(writer, serverPath, watch !== undefined),
         readReply: (err, body) => {
           this.throwIfError(err, operation, path);
-          const data = body.readBuffer() ?? Buffer.alloc(0);
+          const data = body.readBuffer();
           const stat = readStat(body);
           if (watch) this.session.watches.add('data', serverPath, watch);
-          return { data, stat };
+          return { data: data ?? Buffer.alloc(0), stat, dataIsNull: data === null };
         },
       },
       options,
     );
   }
 
-  setData(path: string, data: NodeData, options: VersionOptions = {}): Promise<Stat> {
+  /** `data` null makes the node's data null (see getData). */
+  setData(path: string, data: NodeData | null, options: VersionOptions = {}): Promise<Stat> {
     return this.guard(() => {
       validatePath(path, { operation: 'setData' });
       const serverPath = this.chroot.toServer(path);
-      const bytes = toBytes(data);
+      const bytes = toNodeBytes(data);
       return this.call(
         {
           opCode: OpCode.setData,

@@ -47,7 +47,8 @@ export function parseConnectionLine(word: string, line: string): ClientConnectio
   if (!match) throw new FourLetterParseError(word, `not a connection line: "${line}"`, line);
   const [, rawAddress = '', interestOps = '', rawFields = ''] = match;
 
-  const fields: Record<string, string> = {};
+  // No prototype: a field named "__proto__" or "constructor" is kept as data, not taken for a member.
+  const fields: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const pair of rawFields.split(',')) {
     const at = pair.indexOf('=');
     if (at > 0) fields[pair.slice(0, at)] = pair.slice(at + 1);

@@ -4,6 +4,7 @@ export { FourLetterWordError, FourLetterParseError, type FourLetterWordFailure }
 export {
   fourLetterWord,
   DEFAULT_FOUR_LETTER_TIMEOUT_MS,
+  DEFAULT_MAX_ANSWER_BYTES,
   type FourLetterWordOptions,
 } from './send-four-letter-word.ts';
 export { FourLetterClient } from './four-letter-client.ts';

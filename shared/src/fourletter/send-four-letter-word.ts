@@ -7,9 +7,15 @@ export interface FourLetterWordOptions {
   /** Deadline for the whole exchange: connect, write and read until the server closes. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Largest answer accepted. `cons` on a server with 10,000 connections is about 3 MB; whatever
+   * streams more than this is not a four-letter-word answer and is not buffered to the deadline.
+   */
+  maxAnswerBytes?: number;
 }
 
 export const DEFAULT_FOUR_LETTER_TIMEOUT_MS = 5_000;
+export const DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 /**
  * Sends one four-letter word and returns the server's raw answer.
@@ -22,7 +28,11 @@ export function fourLetterWord(
   host: string,
   port: number,
   word: FourLetterWord,
-  { timeoutMs = DEFAULT_FOUR_LETTER_TIMEOUT_MS, signal }: FourLetterWordOptions = {},
+  {
+    timeoutMs = DEFAULT_FOUR_LETTER_TIMEOUT_MS,
+    signal,
+    maxAnswerBytes = DEFAULT_MAX_ANSWER_BYTES,
+  }: FourLetterWordOptions = {},
 ): Promise<string> {
   const failure = (reason: FourLetterWordError['reason'], detail: string, cause?: unknown) =>
     new FourLetterWordError(reason, word, host, port, detail, cause === undefined ? undefined : { cause });
@@ -31,6 +41,7 @@ export function fourLetterWord(
 
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
+    let received = 0;
     const socket = connect({ host, port });
 
     const settle = (outcome: { answer: string } | { error: FourLetterWordError }) => {
@@ -50,7 +61,17 @@ export function fourLetterWord(
     // Write without half-closing: a server that sees end-of-stream before it has answered may drop
     // the answer along with the connection.
     socket.on('connect', () => socket.write(word));
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxAnswerBytes) {
+        chunks.length = 0;
+        settle({
+          error: failure('unexpected-answer', `answer of more than ${maxAnswerBytes} bytes (maxAnswerBytes)`),
+        });
+        return;
+      }
+      chunks.push(chunk);
+    });
     socket.on('end', () => {
       const answer = Buffer.concat(chunks).toString('utf8');
       if (isNotWhitelistedAnswer(answer)) {

@@ -19,7 +19,8 @@ export function writePathRequest(writer: JuteWriter, path: string): void {
 export function writeCreateRequest(
   writer: JuteWriter,
   path: string,
-  data: Uint8Array,
+  /** null is sent as length -1: a node whose data is null, not empty */
+  data: Uint8Array | null,
   acl: readonly ACL[],
   flags: number,
 ): void {
@@ -31,7 +32,8 @@ export function writeCreateRequest(
 export function writeCreateTtlRequest(
   writer: JuteWriter,
   path: string,
-  data: Uint8Array,
+  /** null is sent as length -1: a node whose data is null, not empty */
+  data: Uint8Array | null,
   acl: readonly ACL[],
   flags: number,
   ttlMs: number,
@@ -50,7 +52,8 @@ export const writeCheckVersionRequest = writeDeleteRequest;
 export function writeSetDataRequest(
   writer: JuteWriter,
   path: string,
-  data: Uint8Array,
+  /** null is sent as length -1: a node whose data is null, not empty */
+  data: Uint8Array | null,
   version: number,
 ): void {
   writer.writeString(path).writeBuffer(data).writeInt(version);

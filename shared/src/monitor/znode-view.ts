@@ -51,7 +51,8 @@ export function aclView(acl: readonly ACL[]): AclView[] {
  */
 export interface DataView {
   size: number;
-  format: 'empty' | 'json' | 'text' | 'binary';
+  /** `null`: the node's data is null (zkCli's `create /path` without data), not merely empty */
+  format: 'null' | 'empty' | 'json' | 'text' | 'binary';
   text: string | null;
   json?: unknown;
   hex: string;
@@ -65,7 +66,8 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-export function dataView(data: Uint8Array): DataView {
+export function dataView(data: Uint8Array, dataIsNull = false): DataView {
+  if (dataIsNull) return { size: 0, format: 'null', text: null, hex: '', truncated: false };
   const size = data.byteLength;
   const truncated = size > MAX_PREVIEW_BYTES;
   const preview = data.subarray(0, MAX_PREVIEW_BYTES);

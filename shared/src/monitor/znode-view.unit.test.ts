@@ -30,6 +30,17 @@ describe('dataView', () => {
     expect(dataView(Buffer.from([0x41, 0x00, 0x42]))).toMatchObject({ format: 'binary', text: null });
   });
 
+  it('says "null" for null data, which is not the same as empty', () => {
+    expect(dataView(Buffer.alloc(0), true)).toEqual({
+      size: 0,
+      format: 'null',
+      text: null,
+      hex: '',
+      truncated: false,
+    });
+    expect(dataView(Buffer.alloc(0))).toMatchObject({ size: 0, format: 'empty' });
+  });
+
   it('says empty for no data', () => {
     expect(dataView(new Uint8Array(0))).toEqual({
       size: 0,

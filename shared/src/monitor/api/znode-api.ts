@@ -44,7 +44,7 @@ export function znodeRouter(client: ZooKeeperClient): Router {
   router.get('/api/node', async (request, response) => {
     const { query } = parseRequest(request, { query: nodeQuery });
     await catchUp(client, query.path);
-    const [{ data, stat }, { acl }] = await Promise.all([
+    const [{ data, stat, dataIsNull }, { acl }] = await Promise.all([
       client.getData(query.path),
       client.getACL(query.path),
     ]);
@@ -52,7 +52,7 @@ export function znodeRouter(client: ZooKeeperClient): Router {
       path: query.path,
       stat: statView(stat),
       acl: aclView(acl),
-      data: dataView(data),
+      data: dataView(data, dataIsNull),
     });
   });
 

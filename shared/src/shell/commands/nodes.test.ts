@@ -43,6 +43,15 @@ describe('create, get, set, stat', () => {
     expect((await run('get /empty')).stdout).toBe('\n');
   });
 
+  it('get prints "null" for a node with null data, as zkCli does, and an empty line for empty data', async () => {
+    const client = await zk.connect();
+    await client.create('/null-data', null);
+    const { run } = await shells.open();
+    expect((await run('get /null-data')).stdout).toBe('null\n');
+    await client.setData('/null-data', '');
+    expect((await run('get /null-data')).stdout).toBe('\n');
+  });
+
   it('set changes the data and bumps the version; -v guards it; -s prints the new Stat', async () => {
     const { run } = await shells.open();
     await run('create /counter 1');
