@@ -26,6 +26,7 @@ export {
 export {
   FakeZooKeeperServer,
   CONNECT_RESPONSE,
+  connectResponse,
   replyFrame,
   type FakeServerConnection,
   type ReceivedRequest,
