@@ -63,7 +63,8 @@ export interface ConfigSubscriberEvents {
  *
  * How: one TreeCache over the namespace, three levels deep — the canary list and every key's
  * `current` and `gray` pointers, not the versions (they are immutable: each is read once, when a
- * pointer first names it). For each key the instance runs `gray` if it is on the canary list and a
+ * pointer first names it). The cache is the watch; on each change the pointers are read together
+ * (see wantedVersions). For each key the instance runs `gray` if it is on the canary list and a
  * gray release is on, `current` otherwise. What it runs is reported in an ephemeral node
  * (`instances/<ns>/<instance>`) that the Configurator's UI lists.
  *
@@ -89,6 +90,8 @@ export class ConfigSubscriber extends EventEmitter<ConfigSubscriberEvents> {
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private goingLive: Promise<void> | undefined;
+  /** aborted by close(): ends the background wait for ZooKeeper */
+  private readonly lifetime = new AbortController();
 
   constructor(options: ConfigSubscriberOptions) {
     super();
@@ -149,6 +152,7 @@ export class ConfigSubscriber extends EventEmitter<ConfigSubscriberEvents> {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.lifetime.abort();
     clearTimeout(this.retryTimer);
     await this.cache?.close();
     await this.reconciling;
@@ -162,7 +166,7 @@ export class ConfigSubscriber extends EventEmitter<ConfigSubscriberEvents> {
   private async goLiveWhenConnected(): Promise<void> {
     while (!this.closed) {
       try {
-        await this.client.waitForConnected({ timeoutMs: 60_000 });
+        await this.client.waitForConnected({ timeoutMs: 60_000, signal: this.lifetime.signal });
         await this.goLive();
         return;
       } catch (error) {
@@ -221,9 +225,16 @@ export class ConfigSubscriber extends EventEmitter<ConfigSubscriberEvents> {
   private async reconcilePass(): Promise<void> {
     const cache = this.cache;
     if (!cache) return;
-    const wanted = this.wantedVersions(cache);
     let changed = false;
     let failed = false;
+    let wanted: Map<string, number>;
+    try {
+      wanted = await this.wantedVersions(cache);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'could not read the pointers; retrying');
+      this.retrySoon();
+      return;
+    }
     for (const [key, version] of wanted) {
       if (this.applied.get(key)?.version === version) continue;
       const path = this.layout.version(this.namespace, key, version);
@@ -245,31 +256,50 @@ export class ConfigSubscriber extends EventEmitter<ConfigSubscriberEvents> {
       changed = true;
     }
     if (changed) await this.persist();
-    if (failed && !this.closed) {
-      clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.requestReconcile(), 500);
-      this.retryTimer.unref();
-    }
+    if (failed) this.retrySoon();
   }
 
-  /** For each key, the version this instance should run according to the cached pointers. */
-  private wantedVersions(cache: TreeCache): Map<string, number> {
+  private retrySoon(): void {
+    if (this.closed) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.requestReconcile(), 500);
+    this.retryTimer.unref();
+  }
+
+  /**
+   * For each key, the version this instance should run. The cache says when to look and which keys
+   * exist, but the pointers are read afresh, all in one multiRead: a cache applies the parts of a
+   * multi one event at a time, so just after a promotion it can hold "gray deleted" without yet
+   * holding "current moved" — and a canary reading it would step back to the old version for a
+   * moment. One multiRead sees the tree between two transactions, never inside one.
+   */
+  private async wantedVersions(cache: TreeCache): Promise<Map<string, number>> {
     const { layout, namespace } = this;
-    const canaryNode = cache.get(layout.canary(namespace));
-    const canaries = canaryNode
-      ? (this.parseOr(canaryRecord, canaryNode.data, canaryNode.path)?.instances ?? [])
-      : [];
+    const keys = cache.children(layout.keys(namespace)) ?? [];
+    const paths = [
+      layout.canary(namespace),
+      ...keys.flatMap((key) => [layout.current(namespace, key), layout.gray(namespace, key)]),
+    ];
+    const results = await this.client.multiRead(paths.map((path) => ({ type: 'getData' as const, path })));
+    const dataAt = (index: number): Buffer | undefined => {
+      const result = results[index];
+      if (result?.type === 'getData') return result.data;
+      if (result?.type === 'error' && isZooKeeperError(result.error, 'NONODE')) return undefined;
+      throw result?.type === 'error' ? result.error : new Error(`no multiRead result for ${paths[index]}`);
+    };
+    const canaryData = dataAt(0);
+    const canaries = canaryData ? (this.parseOr(canaryRecord, canaryData, paths[0]!)?.instances ?? []) : [];
     const onCanaryList = canaries.includes(this.instanceId);
     const wanted = new Map<string, number>();
-    for (const key of cache.children(layout.keys(namespace)) ?? []) {
-      const pointer = (path: string): PointerRecord | undefined => {
-        const node = cache.get(path);
-        return node && this.parseOr(pointerRecord, node.data, path);
+    keys.forEach((key, index) => {
+      const pointer = (at: number): PointerRecord | undefined => {
+        const data = dataAt(at);
+        return data && this.parseOr(pointerRecord, data, paths[at]!);
       };
-      const gray = onCanaryList ? pointer(layout.gray(namespace, key)) : undefined;
-      const version = (gray ?? pointer(layout.current(namespace, key)))?.version;
+      const gray = onCanaryList ? pointer(2 + index * 2) : undefined;
+      const version = (gray ?? pointer(1 + index * 2))?.version;
       if (version !== undefined) wanted.set(key, version);
-    }
+    });
     return wanted;
   }
 

@@ -113,13 +113,11 @@ export async function startSubscriberService(
       versions: subscriber.versions(),
     };
     if (source === 'none')
-      response
-        .status(503)
-        .json({
-          status: 'not-ready',
-          reason: 'no configuration yet: ZooKeeper unreachable and no last known config',
-          ...detail,
-        });
+      response.status(503).json({
+        status: 'not-ready',
+        reason: 'no configuration yet: ZooKeeper unreachable and no last known config',
+        ...detail,
+      });
     else if (subscriber.live) response.json({ status: 'ready', ...detail });
     else
       response.json({
