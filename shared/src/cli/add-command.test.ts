@@ -141,7 +141,7 @@ try {
     await client.sync('/add-mutex-proof');
     expect((await client.getData('/add-mutex-proof')).data.toString()).toBe(`copied ${fencingToken}`);
     expect(await ours.contenderNodes()).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 
   it('leader-latch: the copy follows the library latch, and leads once it closes', async () => {
     const project = await builtProject(
@@ -181,7 +181,7 @@ try {
     const result = JSON.parse(await finished(script)) as { leader: string; fencingToken: string };
     expect(result.leader).toBe('copied-latch');
     expect(BigInt(result.fencingToken)).toBeGreaterThan(leadership.fencingToken);
-  }, 180_000);
+  }, 240_000);
 
   it('service-discovery: the copy registers an instance the library discovers, and discovers the library’s', async () => {
     const project = await builtProject(
@@ -218,5 +218,5 @@ try {
     await client.sync('/add-services/inventory');
     expect((await ours.queryForInstances('inventory')).map((instance) => instance.id)).toEqual(['library-1']);
     await ours.close();
-  }, 180_000);
+  }, 240_000);
 });

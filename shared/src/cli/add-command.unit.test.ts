@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { addRecipes, recipeClosure, resolveRecipes } from './recipe-copy/copy-re
 import { findModuleSpecifiers, isRelativeSpecifier } from './recipe-copy/module-specifiers.ts';
 import { RECIPE_CATALOG, catalogRecipe } from './recipe-copy/recipe-catalog.ts';
 import { RecipeCopyError } from './recipe-copy/recipe-copy-error.ts';
+import { sourceVersion } from './recipe-copy/source-version.ts';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../bin/zk-cookbook.js', import.meta.url));
@@ -132,4 +133,21 @@ describe('zk-cookbook add: unknown recipes', () => {
     expect(attempt.stderr).not.toMatch(/\n\s+at /); // a refusal, not a crash: no stack trace
     expect(await exists(join(target, 'out'))).toBe(false);
   }, 30_000);
+});
+
+describe('zk-cookbook add: the source version in the header', () => {
+  it("an installed package inside the user's own git repository names npm's gitHead, not that repository's HEAD", async () => {
+    const packageRoot = join(target, 'node_modules/@zk-cookbook/core');
+    await mkdir(join(packageRoot, 'src'), { recursive: true });
+    await writeFile(join(packageRoot, 'src/index.ts'), 'export {};\n');
+    await writeFile(
+      join(packageRoot, 'package.json'),
+      JSON.stringify({ name: '@zk-cookbook/core', version: '9.9.9', gitHead: 'c'.repeat(40) }),
+    );
+    await run('git', ['init', '--quiet', target]);
+    expect(await sourceVersion(packageRoot, ['index.ts'])).toEqual({
+      packageVersion: '@zk-cookbook/core 9.9.9',
+      commit: 'c'.repeat(40),
+    });
+  });
 });

@@ -42,8 +42,9 @@ export async function sourceVersion(
   };
   const packageVersion = `${manifest.name ?? 'zk-cookbook'} ${manifest.version ?? '(unversioned)'}`;
   try {
-    const { stdout: inside } = await run('git', ['rev-parse', '--is-inside-work-tree'], { cwd: packageRoot });
-    if (inside.trim() !== 'true') throw new Error('not a work tree');
+    // An installed package may sit inside the user's own repository: only sources that git tracks
+    // here are a clone of ours, and only then is HEAD our commit.
+    await run('git', ['ls-files', '--error-unmatch', '--', join('src', 'index.ts')], { cwd: packageRoot });
     const { stdout: head } = await run('git', ['rev-parse', 'HEAD'], { cwd: packageRoot });
     const { stdout: status } = await run(
       'git',
