@@ -24,6 +24,17 @@ die() {
 
 command -v mvn >/dev/null 2>&1 || die "needs Maven (mvn) to fetch from Maven Central: apt-get install maven"
 
+major_minor() { echo "$1" | cut -d. -f1-2; }
+
+# What a complete part holds, written into its .complete marker. Raise a part's layout when its pom
+# changes, so that a cache filled by an older script is fetched again instead of silently lacking
+# the new jars (zookeeper layout 2 added the Prometheus metrics provider).
+zookeeper_layout=2
+curator_layout=1
+layout_of() { local variable="${1}_layout"; echo "layout ${!variable}"; }
+# A marker from before layouts were recorded is empty: that is layout 1.
+recorded_layout() { local marker="$1"; if [ -s "$marker" ]; then head -1 "$marker"; else echo "layout 1"; fi; }
+
 # The parts below exclude netty-tcnative-boringssl-static: five platform builds of OpenSSL (15 MB)
 # that only a TLS client port would load; the test ensembles speak plain TCP.
 zookeeper_pom() {
@@ -63,6 +74,20 @@ zookeeper_pom() {
     <dependency><groupId>io.dropwizard.metrics</groupId><artifactId>metrics-core</artifactId></dependency>
     <dependency><groupId>org.xerial.snappy</groupId><artifactId>snappy-java</artifactId></dependency>
     <dependency><groupId>commons-cli</groupId><artifactId>commons-cli</artifactId></dependency>
+    <!-- The Prometheus metrics provider (metricsProvider.className=...PrometheusMetricsProvider), as in
+         the release's lib/ and the zookeeper image that compose/zookeeper.yml runs: a test checks the
+         Grafana dashboard's queries against a real server's /metrics. Not every patch is published
+         on Maven Central (3.9.5's is not: the newest there is 3.9.4), so the range takes the newest of
+         the server's own line up to its version; the provider only implements ZooKeeper's
+         MetricsProvider interface, unchanged within a line. Its HTTP endpoint runs on Jetty, which
+         the provider declares "provided". -->
+    <dependency>
+      <groupId>org.apache.zookeeper</groupId>
+      <artifactId>zookeeper-prometheus-metrics</artifactId>
+      <version>[$(major_minor "$version").0,$version]</version>
+    </dependency>
+    <dependency><groupId>org.eclipse.jetty</groupId><artifactId>jetty-server</artifactId></dependency>
+    <dependency><groupId>org.eclipse.jetty</groupId><artifactId>jetty-servlet</artifactId></dependency>
   </dependencies>
 </project>
 EOF
@@ -122,7 +147,7 @@ EOF
 fetch() {
   local name="$1" version="$2"
   local target="$maven_cache/$name-$version"
-  if [ -f "$target/.complete" ]; then
+  if [ -f "$target/.complete" ] && [ "$(recorded_layout "$target/.complete")" = "$(layout_of "$name")" ]; then
     echo "fetch-maven: $name $version cached in $target"
     return 0
   fi
@@ -145,10 +170,17 @@ fetch() {
     zookeeper_logback_xml >"$scratch/conf/logback.xml"
   fi
   rm -f "$scratch/mvn.log"
-  touch "$scratch/.complete"
-  # A directory without the marker is what an older, interrupted layout left.
-  if [ -e "$target" ] && [ ! -f "$target/.complete" ]; then rm -rf "$target"; fi
-  if ! mv "$scratch" "$target" 2>/dev/null; then
+  layout_of "$name" >"$scratch/.complete"
+  # A directory without the marker (an interrupted run) or with an older layout is replaced. It is
+  # renamed aside first rather than deleted in place, so a server started from it a moment ago keeps
+  # its jars, and the gap in which no directory is there is two renames long.
+  if [ -e "$target" ] && { [ ! -f "$target/.complete" ] || [ "$(recorded_layout "$target/.complete")" != "$(layout_of "$name")" ]; }; then
+    local outdated="$maven_cache/.$name-$version.outdated.$$"
+    mv "$target" "$outdated" 2>/dev/null || true
+    rm -rf "$outdated"
+  fi
+  # -T: should another run have put its directory there first, fail rather than move into it.
+  if ! mv -T "$scratch" "$target" 2>/dev/null; then
     rm -rf "$scratch" # another run finished first; its jars are the same
   fi
   echo "fetch-maven: $name $version in $target ($(du -sh "$target" | cut -f1), $((SECONDS - started)) s)"
