@@ -68,7 +68,7 @@ async function runWorkload(driver: ClientDriver, run: RunArguments): Promise<Chi
       const read = (index: number): Promise<unknown> => {
         const path = paths[index % paths.length]!;
         return index % 2 === 0
-          ? driver.getData(path).then((read) => expectLength(read, data, path))
+          ? driver.getData(path).then((bytes) => expectLength(bytes, data, path))
           : driver.exists(path);
       };
       await pipelined(run.warmup, read);
