@@ -239,6 +239,8 @@ describe('a hostile server cannot crash the process or strand a request (issue 1
       ['getChildren, count -1', 'getChildren', 'ffffffff'],
       ['getChildren, count -2', 'getChildren', 'fffffffe'],
       ['getACL, count -1', 'getACL', 'ffffffff'],
+      ['whoAmI, count -1', 'whoAmI', 'ffffffff'],
+      ['getEphemerals, count -1', 'getEphemerals', 'ffffffff'],
     ] as const)('a negative vector length (%s) is MARSHALLINGERROR, not []', async (_, operation, count) => {
       const server = await fakeServer(async (connection) => {
         connection.sendHandshake();
@@ -249,7 +251,13 @@ describe('a hostile server cannot crash the process or strand a request (issue 1
       const { client } = clientOf(server);
       client.start();
       await client.waitForConnected();
-      const call = operation === 'getChildren' ? client.getChildren('/n') : client.getACL('/n');
+      const calls = {
+        getChildren: () => client.getChildren('/n'),
+        getACL: () => client.getACL('/n'),
+        whoAmI: () => client.whoAmI(),
+        getEphemerals: () => client.getEphemerals('/'),
+      };
+      const call = calls[operation]();
       const error = await rejection(call);
       expect(error.code).toBe('MARSHALLINGERROR');
       expect(error.operation).toBe(operation);

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { JuteReader } from '../jute/reader.ts';
+import { JuteDecodeError, type JuteReader } from '../jute/reader.ts';
 import { AddWatchModeCode, CreateFlags, ErrorCodes, OpCode, WatcherTypeCode } from '../jute/protocol.ts';
 import { readAclList, readStat, type ACL, type Stat } from '../jute/records.ts';
 import {
@@ -773,12 +773,13 @@ export class ZooKeeperClient extends EventEmitter<SessionEvents> {
           operation: 'whoAmI',
           readReply: (err, body) => {
             this.throwIfError(err, 'whoAmI', undefined);
-            return (
-              body.readVector((reader: JuteReader) => ({
-                scheme: reader.readString() ?? '',
-                user: reader.readString() ?? '',
-              })) ?? []
-            );
+            const identities = body.readVector((reader: JuteReader) => ({
+              scheme: reader.readString() ?? '',
+              user: reader.readString() ?? '',
+            }));
+            // Every session has at least its ip identity; null would read as "nobody".
+            if (identities === null) throw new JuteDecodeError('identity list is null (length -1)');
+            return identities;
           },
         },
         options,
