@@ -93,7 +93,7 @@ export interface Credentials {
 export function authenticate(request: Request, editors: readonly Editor[]): Credentials {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim()) : null;
-  if (!match) throw unauthorized('publishing needs an editor: send HTTP Basic credentials');
+  if (!match) throw unauthorized(request, 'publishing needs an editor: send HTTP Basic credentials');
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const user = decoded.slice(0, colon);
@@ -103,14 +103,24 @@ export function authenticate(request: Request, editors: readonly Editor[]): Cred
   // Compared in constant time even for an unknown user, so timing does not tell which users exist.
   const expected = Buffer.from(editor?.digest ?? digestOf('\u0000', password + '\u0000'));
   if (colon < 1 || !editor || !timingSafeEqual(given, expected))
-    throw unauthorized('unknown editor or wrong password');
+    throw unauthorized(request, 'unknown editor or wrong password');
   return { user, password };
 }
 
-function unauthorized(message: string): HttpError {
-  return new HttpError(401, 'UNAUTHENTICATED', message, undefined, {
-    'WWW-Authenticate': 'Basic realm="configurator", charset="UTF-8"',
-  });
+/**
+ * The challenge tells curl and friends which scheme to use. The web UI marks its requests with
+ * X-Requested-With and gets none: a browser answers a Basic challenge to fetch() with its own login
+ * dialog (and in a headless browser, with a request that never ends).
+ */
+function unauthorized(request: Request, message: string): HttpError {
+  const fromPage = request.headers['x-requested-with'] !== undefined;
+  return new HttpError(
+    401,
+    'UNAUTHENTICATED',
+    message,
+    undefined,
+    fromPage ? {} : { 'WWW-Authenticate': 'Basic realm="configurator", charset="UTF-8"' },
+  );
 }
 
 /**

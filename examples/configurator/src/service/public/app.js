@@ -15,7 +15,8 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body) {
-  const headers = { accept: 'application/json' };
+  // X-Requested-With: no Basic challenge back, which would open the browser's own login dialog.
+  const headers = { accept: 'application/json', 'x-requested-with': 'configurator-ui' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (state.credentials) headers.authorization = state.credentials;
   if (method !== 'GET') {
