@@ -280,6 +280,12 @@ describe('the configuration centre', () => {
     await eventually(async () => expect(await listed()).not.toContain('subscriber-extra'));
   });
 
+  it('refuses an instance id that cannot name its registration node', async () => {
+    await expect(
+      startSubscriber({ connectString: zk.connectString, instanceId: 'a/b', logger: quietLogger }),
+    ).rejects.toMatchObject({ name: 'ConfigCenterError', code: 'BAD_SETTINGS' });
+  });
+
   it('refuses to take over a tree that another admin secret created, and says so in /readyz', async () => {
     const other = await startPublisher({
       connectString: zk.connectString,

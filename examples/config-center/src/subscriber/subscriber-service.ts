@@ -12,7 +12,8 @@ import {
   zooKeeperSessionCheck,
 } from '@zk-cookbook/core/http';
 import type { Logger } from 'pino';
-import { configLayout, DEFAULT_ROOT } from '../layout.ts';
+import { ConfigCenterError } from '../errors.ts';
+import { configLayout, DEFAULT_ROOT, instanceId } from '../layout.ts';
 import { pagesRouter } from '../pages.ts';
 import { ConfigSubscription } from './config-subscription.ts';
 import { SubscriberRegistrationNode } from './registration.ts';
@@ -54,6 +55,15 @@ export interface RunningSubscriber {
  * when ZooKeeper is unreachable; /readyz says 503 until its session is up and the values are read.
  */
 export async function startSubscriber(options: SubscriberOptions): Promise<RunningSubscriber> {
+  // It names the registration node, so it must be a valid node name before anything starts.
+  const id = instanceId.safeParse(options.instanceId);
+  if (!id.success) {
+    throw new ConfigCenterError(
+      'BAD_SETTINGS',
+      'startSubscriber',
+      `instance id ${JSON.stringify(options.instanceId)}: ${id.error.issues[0]?.message ?? 'invalid'}`,
+    );
+  }
   const logger = (options.logger ?? defaultLogger()).child({ instanceId: options.instanceId });
   const layout = configLayout(options.root ?? DEFAULT_ROOT);
   const host = options.host ?? '127.0.0.1';
