@@ -1,4 +1,4 @@
-import { locateZooKeeper } from '../src/ensemble/index.ts';
+import { ZooKeeperNotFoundError, locateZooKeeper } from '../src/ensemble/index.ts';
 import { selectCuratorJars } from './interop/curator-peer.ts';
 import { selectKazooPython } from './interop/kazoo-peer.ts';
 
@@ -36,6 +36,11 @@ function part(select: () => SelectedPart): SelectedPart {
     const { version, description } = select();
     return { version, description };
   } catch (error) {
-    return { version: 'missing', description: (error as Error).message.split('\n')[0] ?? '' };
+    // ZooKeeper's error lists each place it looked on lines of their own: those are the reason.
+    const reason =
+      error instanceof ZooKeeperNotFoundError
+        ? error.looked.join('; ')
+        : ((error as Error).message.split('\n')[0] ?? '');
+    return { version: 'missing', description: reason };
   }
 }
