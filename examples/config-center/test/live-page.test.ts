@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { eventually, useZooKeeper } from '@zk-cookbook/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,11 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+// UPDATE_SCREENSHOTS=1 refreshes the picture in the README; otherwise it goes to a temporary file.
+const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('../live-page.png', import.meta.url))
+  : join(tmpdir(), `zk-cookbook-config-center-${process.pid}.png`);
 
 const zk = useZooKeeper('config-center-page');
 
@@ -127,6 +133,7 @@ describe('the live values page in a browser', () => {
         'Changed from curl',
       );
     }
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
 
   it('shows the 403 when the secret is wrong, and nothing changes', async () => {

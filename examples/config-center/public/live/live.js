@@ -124,11 +124,11 @@ function flash(id, key) {
 function connect() {
   const events = new EventSource('/api/subscribers/events');
   events.addEventListener('open', () => {
-    streamStatus.textContent = 'live';
+    streamStatus.textContent = "live: every subscriber's changes arrive here as they are applied";
     streamStatus.dataset.state = 'live';
   });
   events.addEventListener('error', () => {
-    streamStatus.textContent = 'reconnecting…';
+    streamStatus.textContent = 'the page lost its event stream; reconnecting…';
     streamStatus.dataset.state = 'reconnecting';
   });
   events.addEventListener('subscribers', (event) => {
