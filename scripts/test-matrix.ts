@@ -8,8 +8,9 @@
  * - latest: the integration and fault projects against the ZooKeeper 3.9, Curator and Kazoo that
  *   scripts/fetch-maven.sh and scripts/fetch-kazoo.sh put in the cache (unit tests talk to no
  *   server, so a second run would only repeat them).
- * Other arguments go to every leg's `vitest run` (a file filter, `-t name`). Exits non-zero when
- * any leg fails. See docs/operations/version-matrix.md.
+ * Other arguments go to every leg's `vitest run` (a file filter, `-t name`); `--project NAME` narrows
+ * each leg to the projects it runs of those named, and a leg that runs none of them is left out.
+ * Exits non-zero when any leg fails. See docs/operations/version-matrix.md.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -57,19 +58,32 @@ interface JsonReport {
 
 function parseArguments(argv: readonly string[]): { legs: Leg[]; vitestArgs: string[] } {
   const names: string[] = [];
+  const projects: string[] = [];
   const vitestArgs: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     if (argument === '--leg') names.push(argv[++index] ?? '');
     else if (argument.startsWith('--leg=')) names.push(argument.slice('--leg='.length));
+    else if (argument === '--project') projects.push(argv[++index] ?? '');
+    else if (argument.startsWith('--project=')) projects.push(argument.slice('--project='.length));
     else vitestArgs.push(argument);
   }
   const unknown = names.filter((name) => !LEGS.some((leg) => leg.name === name));
   if (unknown.length > 0) {
     throw new Error(`unknown leg ${unknown.join(', ')} (legs: ${LEGS.map((leg) => leg.name).join(', ')})`);
   }
-  const legs = names.length === 0 ? [...LEGS] : LEGS.filter((leg) => names.includes(leg.name));
+  const legs = (names.length === 0 ? [...LEGS] : LEGS.filter((leg) => names.includes(leg.name)))
+    .map((leg) => narrowToProjects(leg, projects))
+    .filter((leg): leg is Leg => leg !== undefined);
   return { legs, vitestArgs };
+}
+
+// `npm test -- --project unit` should run the unit tests once, not add them to the latest leg.
+function narrowToProjects(leg: Leg, projects: readonly string[]): Leg | undefined {
+  if (projects.length === 0) return leg;
+  if (leg.projects.length === 0) return { ...leg, projects };
+  const kept = leg.projects.filter((project) => projects.includes(project));
+  return kept.length > 0 ? { ...leg, projects: kept } : undefined;
 }
 
 function describeVersions(versions: SelectedVersions): string {
