@@ -324,16 +324,77 @@ export class ConfigStore {
    * and the editor's base version (409) first.
    */
   async publish(writer: ZooKeeperClient, request: PublishRequest): Promise<PublishResult> {
+    const prepared = await beforeAnyWrite(request, () => this.preparePublish(writer, request));
+    if ('earlier' in prepared) return prepared.earlier;
+    const { state } = prepared;
+    const { namespace, key, value } = request;
+    const mode = request.mode ?? 'all';
+    const version = (state.keyNode?.record.latest ?? 0) + 1;
+    const publishId = request.publishId ?? randomUUID();
+    const now = new Date().toISOString();
+    const record: VersionRecord = {
+      version,
+      value,
+      author: request.author,
+      message: request.message,
+      publishedAt: now,
+      publishId,
+      kind: request.rollbackOf !== undefined ? 'rollback' : mode === 'gray' ? 'gray' : 'publish',
+      ...(request.rollbackOf !== undefined && { rollbackOf: request.rollbackOf }),
+    };
+    const pointer: PointerRecord = { version, publishId, movedBy: request.author, movedAt: now };
+    const ops: MultiOp[] = [
+      ...this.bumpKey(state, { latest: version, publishId }),
+      op.create(this.layout.version(namespace, key, version), encodeRecord(record), { acl: this.acl }),
+      mode === 'gray'
+        ? op.create(this.layout.gray(namespace, key), encodeRecord(pointer), { acl: this.acl })
+        : this.movePointer(state, pointer),
+    ];
+    let resolvedAfter: string | undefined;
+    try {
+      await writer.multi(ops);
+    } catch (error) {
+      if (error instanceof MultiError && (error.code === 'BADVERSION' || error.code === 'NODEEXISTS'))
+        throw await this.conflictNow(writer, namespace, key);
+      if (!isConnectionLossClass(error) && !isZooKeeperError(error, 'SESSIONEXPIRED')) throw error;
+      const code = (error as { code: string }).code;
+      this.logger.warn(
+        { namespace, key, version, publishId, code },
+        'publish reply lost; reading back to learn its outcome',
+      );
+      await resolveAmbiguousPublish(writer, this.layout, {
+        state,
+        version,
+        publishId,
+        cause: code,
+        timeoutMs: this.resolveTimeoutMs,
+        acl: this.acl,
+      });
+      resolvedAfter = code;
+    }
+    const pruned = await this.pruneQuietly(writer, namespace, key);
+    return {
+      outcome: 'published',
+      version: withoutValue(record),
+      pruned,
+      ...(resolvedAfter && { resolvedAfter }),
+    };
+  }
+
+  /** Everything a publish checks before it writes: nothing here changes the tree. */
+  private async preparePublish(
+    writer: ZooKeeperClient,
+    request: PublishRequest,
+  ): Promise<{ state: KeyState } | { earlier: PublishResult }> {
     const { namespace, key, value } = request;
     const mode = request.mode ?? 'all';
     await this.validate(namespace, value, writer);
-
     const state = await readKeyState(writer, this.layout, namespace, key);
     if (request.publishId !== undefined) {
       const earlier = state.keyNode?.record.recent.find((entry) => entry.publishId === request.publishId);
       if (earlier) {
         const version = withoutValue(await this.readVersion(writer, namespace, key, earlier.version));
-        return { outcome: 'already-published', version, pruned: [] };
+        return { earlier: { outcome: 'already-published', version, pruned: [] } };
       }
     }
     const currentVersion = state.current?.record.version ?? 0;
@@ -361,57 +422,7 @@ export class ConfigStore {
           `the canary list of namespace ${namespace} is empty: name instances first`,
         );
     }
-
-    const version = (state.keyNode?.record.latest ?? 0) + 1;
-    const publishId = request.publishId ?? randomUUID();
-    const now = new Date().toISOString();
-    const record: VersionRecord = {
-      version,
-      value,
-      author: request.author,
-      message: request.message,
-      publishedAt: now,
-      publishId,
-      kind: request.rollbackOf !== undefined ? 'rollback' : mode === 'gray' ? 'gray' : 'publish',
-      ...(request.rollbackOf !== undefined && { rollbackOf: request.rollbackOf }),
-    };
-    const pointer: PointerRecord = { version, publishId, movedBy: request.author, movedAt: now };
-    const ops: MultiOp[] = [
-      ...this.bumpKey(state, { latest: version, publishId }),
-      op.create(this.layout.version(namespace, key, version), encodeRecord(record), { acl: this.acl }),
-      mode === 'gray'
-        ? op.create(this.layout.gray(namespace, key), encodeRecord(pointer), { acl: this.acl })
-        : this.movePointer(state, pointer),
-    ];
-    let resolvedAfter: string | undefined;
-    try {
-      await writer.multi(ops);
-    } catch (error) {
-      if (error instanceof MultiError && (error.code === 'BADVERSION' || error.code === 'NODEEXISTS'))
-        throw conflict(await readKeyState(writer, this.layout, namespace, key));
-      if (!isConnectionLossClass(error) && !isZooKeeperError(error, 'SESSIONEXPIRED')) throw error;
-      const code = (error as { code: string }).code;
-      this.logger.warn(
-        { namespace, key, version, publishId, code },
-        'publish reply lost; reading back to learn its outcome',
-      );
-      await resolveAmbiguousPublish(writer, this.layout, {
-        state,
-        version,
-        publishId,
-        cause: code,
-        timeoutMs: this.resolveTimeoutMs,
-        acl: this.acl,
-      });
-      resolvedAfter = code;
-    }
-    const pruned = await this.pruneQuietly(writer, namespace, key);
-    return {
-      outcome: 'published',
-      version: withoutValue(record),
-      pruned,
-      ...(resolvedAfter && { resolvedAfter }),
-    };
+    return { state };
   }
 
   /** A new version whose value is that of an older one, published to all. */
@@ -419,7 +430,9 @@ export class ConfigStore {
     writer: ZooKeeperClient,
     request: Omit<PublishRequest, 'value' | 'mode' | 'rollbackOf'> & { toVersion: number },
   ): Promise<PublishResult> {
-    const target = await this.readVersion(writer, request.namespace, request.key, request.toVersion);
+    const target = await beforeAnyWrite(request, () =>
+      this.readVersion(writer, request.namespace, request.key, request.toVersion),
+    );
     return this.publish(writer, { ...request, value: target.value, rollbackOf: target.version, mode: 'all' });
   }
 
@@ -533,6 +546,15 @@ export class ConfigStore {
     }
   }
 
+  /** The 409 of a lost race, with what won; without it if even that cannot be read now. */
+  private async conflictNow(writer: ZooKeeperClient, namespace: string, key: string): Promise<HttpError> {
+    try {
+      return conflict(await readKeyState(writer, this.layout, namespace, key));
+    } catch {
+      return new HttpError(409, 'VERSION_CONFLICT', `${namespace}/${key} changed meanwhile; read it again`);
+    }
+  }
+
   /** History pruning never fails a publish that happened: a failed pass is logged, the next one catches up. */
   private async pruneQuietly(writer: ZooKeeperClient, namespace: string, key: string): Promise<number[]> {
     try {
@@ -591,6 +613,30 @@ export class ConfigStore {
       if (isZooKeeperError(error, 'NONODE')) return undefined;
       throw error;
     }
+  }
+}
+
+/**
+ * A publish that fails before its multi was sent (the session dropped while reading what it
+ * checks) wrote nothing: say so, rather than pass on a bare CONNECTIONLOSS that leaves the caller
+ * guessing.
+ */
+async function beforeAnyWrite<T>(
+  request: { publishId?: string | undefined },
+  prepare: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await prepare();
+  } catch (error) {
+    if (!isConnectionLossClass(error) && !isZooKeeperError(error, 'SESSIONEXPIRED')) throw error;
+    const cause = (error as { code: string }).code;
+    throw new HttpError(
+      503,
+      'PUBLISH_NOT_APPLIED',
+      `the publish was not applied: ZooKeeper was lost (${cause}) before anything was written; it is safe to publish again`,
+      { outcome: 'not-published', publishId: request.publishId, cause },
+      { 'Retry-After': '1' },
+    );
   }
 }
 
