@@ -1,5 +1,6 @@
 import { EnsembleError } from '../ensemble/index.ts';
 import { FourLetterWordError } from '../fourletter/index.ts';
+import { ComposeError } from './compose/compose-error.ts';
 import { PatternError } from './patterns/pattern-manifest.ts';
 import { RecipeCopyError } from './recipe-copy/recipe-copy-error.ts';
 
@@ -10,6 +11,7 @@ import { RecipeCopyError } from './recipe-copy/recipe-copy-error.ts';
 export function reportFailure(error: unknown): void {
   const expected =
     error instanceof EnsembleError ||
+    error instanceof ComposeError ||
     error instanceof FourLetterWordError ||
     error instanceof PatternError ||
     error instanceof RecipeCopyError;

@@ -1,6 +1,6 @@
 import { allocateFreePorts, LocalEnsemble } from '../../ensemble/index.ts';
-import { formatTable } from '../table.ts';
 import { DEFAULT_EXAMPLES_DIRECTORY, loadPattern, type PatternManifest } from './pattern-manifest.ts';
+import { formatPatternTable, manifestPages } from './pattern-table.ts';
 import { ServiceProcess } from './service-process.ts';
 
 export interface RunPatternOptions {
@@ -115,18 +115,16 @@ function describeRun(
   services: readonly ServiceProcess[],
   urls: Readonly<Record<string, readonly string[]>>,
 ): string {
-  const rows = services.map((service) => [service.instanceId, service.url, String(service.pid ?? '')]);
-  const pages = manifest.pages.map((page) => {
-    const first = urls[page.service]?.[0] ?? '';
-    return `  ${page.title}: ${first}${page.path}`;
+  return formatPatternTable({
+    heading: `${manifest.title} (examples/${manifest.name}) is running.`,
+    detailHeader: 'pid',
+    instances: services.map((service) => ({
+      instanceId: service.instanceId,
+      url: service.url,
+      detail: String(service.pid ?? ''),
+    })),
+    pages: manifestPages(manifest, urls),
+    connectString,
+    closing: 'Press Ctrl-C to stop everything.',
   });
-  return [
-    `${manifest.title} (examples/${manifest.name}) is running.`,
-    '',
-    formatTable(['instance', 'url', 'pid'], rows),
-    '',
-    ...(pages.length > 0 ? ['Open:', ...pages, ''] : []),
-    `ZooKeeper: ${connectString}   (npx zk-cookbook shell --server ${connectString.split(',')[0] ?? ''})`,
-    'Press Ctrl-C to stop everything.',
-  ].join('\n');
 }
