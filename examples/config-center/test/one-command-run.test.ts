@@ -92,6 +92,40 @@ describe('npx zk-cookbook run config-center', () => {
     }
   }, 120_000);
 
+  it('a subscriber process ends its open event streams, deregisters and exits 0 on SIGTERM', async () => {
+    const { child, output } = run(
+      ['--conditions=zk-cookbook-source', '--import', 'tsx', 'src/subscriber-main.ts', '--port', '0'],
+      { ZK_CONNECT: zk.connectString, INSTANCE_ID: 'subscriber-sigterm', LOG_LEVEL: 'info' },
+    );
+    const url = await eventually(
+      () => {
+        const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"subscriber listening"/.exec(output());
+        expect(match).not.toBeNull();
+        return match![1]!;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    const reader = await zk.connect();
+    await eventually(async () => {
+      await reader.sync('/');
+      expect(await reader.exists('/config-center/subscribers/subscriber-sigterm')).not.toBeNull();
+    });
+    // A stream never ends by itself: shutdown must end it rather than wait for it.
+    const stream = await fetch(`${url}/config/events`);
+    const streamEnded = (async () => {
+      for await (const _chunk of stream.body!);
+    })();
+    const sentAt = Date.now();
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(Date.now() - sentAt).toBeLessThan(5_000);
+    await streamEnded;
+    expect(output()).toContain('"msg":"stopped"');
+    await reader.sync('/');
+    expect(await reader.exists('/config-center/subscribers/subscriber-sigterm')).toBeNull();
+  }, 60_000);
+
   it('a service with a missing setting exits 1 and says which', async () => {
     const { child, output } = run(
       ['--conditions=zk-cookbook-source', '--import', 'tsx', 'src/publisher-main.ts'],
