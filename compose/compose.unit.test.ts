@@ -190,3 +190,24 @@ describe('compose conventions', () => {
     }
   });
 });
+
+describe('compose pins and mounts', () => {
+  it('runs the ZooKeeper release the version matrix tests (scripts/fetch-maven.sh pins it)', () => {
+    const pinned = /^ZOOKEEPER_PINNED=(\S+)$/m.exec(
+      readFileSync(join(root, 'scripts/fetch-maven.sh'), 'utf8'),
+    )?.[1];
+    expect(pinned).toMatch(/^3\.9\.\d+$/);
+    for (const { name, service } of zookeeperServers) expect(service.image, name).toBe(`zookeeper:${pinned}`);
+  });
+
+  it("mounts only Grafana's provisioning folders it fills, so the image's plugins/ and alerting/ stay visible", () => {
+    const grafana = services.find(({ name }) => name === 'grafana')!.service;
+    const provisioning = (grafana.volumes ?? [])
+      .map((volume) => volume.split(':')[1] ?? '')
+      .filter((target) => target.startsWith('/etc/grafana/provisioning'));
+    expect(provisioning.sort()).toEqual([
+      '/etc/grafana/provisioning/dashboards',
+      '/etc/grafana/provisioning/datasources',
+    ]);
+  });
+});
