@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,6 +128,102 @@ describe('zk-cookbook compose', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^zk-cookbook: unknown service "zoo9"\. Known: .*\bzoo1, zoo2, zoo3, zoo4\b/);
   }, 60_000);
+});
+
+describe('zk-cookbook compose up against a Docker stand-in', () => {
+  /**
+   * No engine runs here, so a stand-in docker CLI plays one: an engine that answers, the V2 plugin,
+   * `config` delegated to the real compose, `up` recorded, and `ps` reporting every container running
+   * and healthy. The services' /readyz are real HTTP servers on the ports the config publishes, so
+   * what is checked is the CLI's own work: the pre-flight, the layered command line, the wait, the
+   * table.
+   */
+  it('checks, starts the layered files detached, waits for /readyz and prints the URL table', async () => {
+    const pattern = listComposePatterns(root)[0]!;
+    const files = ['compose/zookeeper.yml', `examples/${pattern}/compose.yml`];
+    // The monitoring profile's services are not started with a pattern: only the active ones count.
+    const active = new Set(expectedServices({ name: pattern, kind: 'pattern', files, profiles: [] }, root));
+    const variables = readPortVariables(files, root).filter(({ service }) => active.has(service));
+    const ports = await allocateFreePorts(variables.length);
+    const env: NodeJS.ProcessEnv = {};
+    variables.forEach(({ variable }, index) => (env[variable] = String(ports[index])));
+    const servers: Server[] = [];
+    const readyzHits: string[] = [];
+    const statuses: string[] = [];
+    for (const [index, { service }] of variables.entries()) {
+      const published = ports[index]!;
+      statuses.push(
+        JSON.stringify({
+          Name: `compose-${service}-1`,
+          Service: service,
+          State: 'running',
+          Health: 'healthy',
+          ExitCode: 0,
+          Publishers: [{ URL: '127.0.0.1', PublishedPort: published }],
+        }),
+      );
+      if (service.startsWith('zoo')) continue;
+      const server = createHttpServer((request, response) => {
+        readyzHits.push(`${service} ${request.url}`);
+        response.end('ok');
+      });
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(published, '127.0.0.1', resolve));
+    }
+    const directory = mkdtempSync(join(tmpdir(), 'docker-stand-in-'));
+    scratch.push(directory);
+    writeFileSync(join(directory, 'ps.json'), `${statuses.join('\n')}\n`);
+    const realCompose = (await run('sh', ['-c', 'command -v docker-compose || true'])).stdout.trim();
+    const realDocker = (await run('sh', ['-c', 'command -v docker || true'])).stdout.trim();
+    const configBy = realCompose ? `'${realCompose}' "$@"` : `'${realDocker}' compose "$@"`;
+    writeFileSync(
+      join(directory, 'docker'),
+      [
+        '#!/bin/sh',
+        `echo "$*" >> '${directory}/calls.log'`,
+        'case "$*" in',
+        "  'version --format {{.Server.Version}}') echo 27.3.1 ;;",
+        "  'compose version --short') echo 2.29.7 ;;",
+        `  *' ps --all --format json') cat '${directory}/ps.json' ;;`,
+        `  *' config') shift; exec ${configBy} ;;`,
+        "  *' up -d'|*' up --build -d') echo 'Container started (stand-in)' >&2 ;;",
+        '  *) echo "stand-in docker: unexpected $*" >&2; exit 1 ;;',
+        'esac',
+      ].join('\n') + '\n',
+    );
+    chmodSync(join(directory, 'docker'), 0o755);
+
+    try {
+      const { code, stdout, stderr } = await zkCookbook(['compose', 'up', pattern, '--build'], {
+        ...env,
+        PATH: `${directory}:${process.env.PATH ?? ''}`,
+      });
+
+      expect(stderr).toContain('Container started (stand-in)');
+      expect(code).toBe(0);
+      const calls = readFileSync(join(directory, 'calls.log'), 'utf8').trim().split('\n');
+      const layered = files.map((file) => `-f ${file}`).join(' ');
+      expect(calls).toContain(`compose ${layered} up --build -d`);
+      expect(stdout).toContain(`docker compose ${layered} up --build -d`);
+      expect(stdout).toContain('ZooKeeper ensemble healthy: zoo1, zoo2, zoo3, zoo4');
+      expect(stdout).toContain(`(examples/${pattern}) is running under Docker Compose.`);
+      expect(stdout).toMatch(/^INSTANCE +URL +CONTAINER$/m);
+      for (const [index, { service }] of variables.entries()) {
+        if (service.startsWith('zoo')) continue;
+        expect(stdout).toMatch(
+          new RegExp(`^${service} +http://127\\.0\\.0\\.1:${ports[index]} +compose-${service}-1$`, 'm'),
+        );
+        expect(readyzHits).toContain(`${service} /readyz`);
+      }
+      const zooPorts = variables.flatMap(({ service }, index) =>
+        service.startsWith('zoo') ? [ports[index]] : [],
+      );
+      expect(stdout).toContain(`ZooKeeper: ${zooPorts.map((port) => `127.0.0.1:${port}`).join(',')}`);
+      expect(stdout).toContain('Stop it with: npx zk-cookbook compose down');
+    } finally {
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    }
+  }, 120_000);
 });
 
 describe('compose/up, the wrapper for people without Node', () => {
