@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { Gauge } from 'prom-client';
-import { ZooKeeperClient } from '@zk-cookbook/core/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ZooKeeperClient, isConnectionLossClass, isZooKeeperError } from '@zk-cookbook/core/client';
 import {
   EventStreams,
   createApp,
@@ -86,12 +87,28 @@ export async function startPublisher(options: PublisherOptions): Promise<Running
   // The layout first (the board watches a node it creates), then the board. A failure is kept
   // for /readyz rather than thrown: the service stays up and says what is wrong.
   let layoutState: { ready: boolean; detail: string } = { ready: false, detail: 'creating the layout' };
+  const stopping = new AbortController();
   const started = (async () => {
-    await client.waitForConnected();
-    await store.ensureLayout();
+    for (;;) {
+      try {
+        await client.waitForConnected({ signal: stopping.signal });
+        await store.ensureLayout();
+        break;
+      } catch (error) {
+        // A lost connection or session mid-way is retried; anything else (LAYOUT_NOT_OURS) is final.
+        if (
+          stopping.signal.aborted ||
+          !(isConnectionLossClass(error) || isZooKeeperError(error, 'SESSIONEXPIRED'))
+        )
+          throw error;
+        layoutState = { ready: false, detail: `creating the layout, retrying: ${(error as Error).message}` };
+        await sleep(1_000, undefined, { signal: stopping.signal });
+      }
+    }
     await board.start();
     layoutState = { ready: true, detail: `${layout.root} ready` };
   })().catch((error: unknown) => {
+    if (stopping.signal.aborted) return;
     layoutState = { ready: false, detail: (error as Error).message };
     logger.error({ err: error }, 'could not set up the configuration tree');
   });
@@ -152,6 +169,7 @@ export async function startPublisher(options: PublisherOptions): Promise<Running
     board,
     close() {
       closing ??= (async () => {
+        stopping.abort();
         streams.closeAll();
         await server.close({ graceMs: 2_000 });
         await board.close();
