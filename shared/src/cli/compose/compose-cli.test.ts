@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +17,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { allocateFreePorts } from '../../ensemble/index.ts';
 import { listComposePatterns } from './compose-target.ts';
-import { expectedServices } from './compose-validation.ts';
+import { requireCompose } from './compose-executable.ts';
+import { expectedServices, validateCompose } from './compose-validation.ts';
 import { readPortVariables } from './port-variables.ts';
 
 /**
@@ -59,6 +68,33 @@ describe('zk-cookbook compose', () => {
       expect(stdout).toMatch(new RegExp(`^ok {4}${target} \\(`, 'm'));
     }
     expect(stdout).toMatch(new RegExp(`^all ${patterns.length + 3} compose combinations valid`, 'm'));
+  }, 120_000);
+
+  it('validate names the combination compose refuses, and the files still good pass', async () => {
+    // A copy of the repository's compose files plus one pattern whose service needs a service nobody defines.
+    const copy = mkdtempSync(join(tmpdir(), 'compose-validate-'));
+    scratch.push(copy);
+    mkdirSync(join(copy, 'compose'));
+    for (const file of ['zookeeper.yml', 'pattern.example.yml']) {
+      copyFileSync(join(root, 'compose', file), join(copy, 'compose', file));
+    }
+    mkdirSync(join(copy, 'examples/broken'), { recursive: true });
+    writeFileSync(
+      join(copy, 'examples/broken/compose.yml'),
+      'services:\n  worker:\n    image: busybox:1.36\n    depends_on: { nowhere: { condition: service_healthy } }\n',
+    );
+    const compose = await requireCompose('validate');
+
+    const results = await validateCompose(compose, copy);
+
+    expect(results.map((result) => [result.target.name, result.problem === undefined])).toEqual([
+      ['ensemble', true],
+      ['monitoring', true],
+      ['pattern template', true],
+      ['broken', false],
+    ]);
+    expect(results[3]!.problem).toMatch(/exited with code [1-9]/);
+    expect(results[3]!.problem).toContain('nowhere');
   }, 120_000);
 
   it("config <pattern> layers the pattern on the ensemble: the resolved config holds both files' services", async () => {
