@@ -88,16 +88,17 @@ const changesOf = async (subscriber: RunningSubscriber): Promise<ConfigChange[]>
 async function newest(
   publisher: RunningPublisher,
 ): Promise<Record<string, { value: string; mzxid: string }>> {
-  const { body } = await getJson<{ values: { key: string; value: string; mzxid: string }[] }>(
+  const { status, body } = await getJson<{ values: { key: string; value: string; mzxid: string }[] }>(
     `${publisher.url}/api/config`,
   );
+  expect(status).toBe(200);
   return Object.fromEntries(body.values.map(({ key, value, mzxid }) => [key, { value, mzxid }]));
 }
 
 async function expectAtNewest(subscriber: RunningSubscriber, publisher: RunningPublisher): Promise<void> {
-  const truth = await newest(publisher);
   await eventually(
     async () => {
+      const truth = await newest(publisher);
       const view = await viewOf(subscriber);
       expect(view.connection).toBe('connected');
       expect(Object.fromEntries(view.values.map(({ key, value, mzxid }) => [key, { value, mzxid }]))).toEqual(
@@ -209,11 +210,24 @@ describe('a subscriber under faults ends at the newest value, never a stale one'
     const { publisher, subscriber, recorder } = await setUp('/paused', { viaProxy: false });
     await seed(publisher, subscriber);
     const session = subscriber.client.sessionId;
+    // Pausing the leader would stop every write until a new one is elected; this test is about one
+    // subscriber's server, so move the subscriber off the leader first (it reconnects to another
+    // server of its list within its session).
+    const leader = await dedicated.ensemble.leader();
+    for (let moves = 1; subscriber.client.connectedServer === leader?.address; moves++) {
+      subscriber.client.dropConnection();
+      await recorder.waitFor('reconnected', { count: moves });
+    }
+    const seen = (event: string): number => recorder.names.filter((name) => name === event).length;
+    const [suspendedBefore, reconnectedBefore] = [seen('suspended'), seen('reconnected')];
     const paused = dedicated.ensemble.members.find(
       (member) => member.address === subscriber.client.connectedServer,
     )!;
     // A second writer of its own, so that writes keep coming while the subscriber's server is stopped.
-    const writer = await ZooKeeperClient.connect(publisher.client.connectString, {
+    const unpaused = dedicated.ensemble.members
+      .filter((member) => member !== paused)
+      .map((member) => member.id);
+    const writer = await ZooKeeperClient.connect(dedicated.ensemble.connectStringOf(unpaused), {
       auth: [{ scheme: 'digest', auth: `admin:${ADMIN_SECRET}` }],
       logger: {},
     });
@@ -228,8 +242,8 @@ describe('a subscriber under faults ends at the newest value, never a stale one'
     try {
       await dedicated.ensemble.pause(paused.id);
       try {
-        await recorder.waitFor('suspended');
-        await recorder.waitFor('reconnected');
+        await recorder.waitFor('suspended', { count: suspendedBefore + 1 });
+        await recorder.waitFor('reconnected', { count: reconnectedBefore + 1 });
       } finally {
         await dedicated.ensemble.resume(paused.id);
       }
