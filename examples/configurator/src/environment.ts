@@ -1,8 +1,18 @@
+import { parseArgs } from 'node:util';
+
 /**
- * The environment every pattern service is started with (`zk-cookbook run`, compose): ZK_CONNECT,
- * HOST, PORT, and ALLOWED_HOSTS for names a proxy or a container network reaches it by.
+ * What every pattern service is started with: ZK_CONNECT, HOST, PORT and ALLOWED_HOSTS (names a
+ * proxy or a container network reaches it by) from the environment, as `zk-cookbook run` sets
+ * them; `--host`, `--port` and `--allowed-hosts` on the command line, as compose passes them, win.
  */
 export function environment() {
+  const { values: options } = parseArgs({
+    options: { host: { type: 'string' }, port: { type: 'string' }, 'allowed-hosts': { type: 'string' } },
+    strict: true,
+  });
+  if (options.host !== undefined) process.env.HOST = options.host;
+  if (options.port !== undefined) process.env.PORT = options.port;
+  if (options['allowed-hosts'] !== undefined) process.env.ALLOWED_HOSTS = options['allowed-hosts'];
   const zkConnect = process.env.ZK_CONNECT;
   if (!zkConnect) throw new Error('ZK_CONNECT is not set (host:port[,host:port...][/chroot])');
   const positive = (name: string): number | undefined => {
