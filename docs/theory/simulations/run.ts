@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { runByzantine } from './byzantine.ts';
 import { runCommit, type CoordinatorCrashPoint } from './commit-protocols.ts';
-import { duellingProposers, formatBallot, runPaxos } from './paxos.ts';
+import { duellingProposers, runPaxos } from './paxos.ts';
 import { runRaft } from './raft.ts';
 import { formatTrace, type NetworkOptions, type TraceEntry } from './scheduler.ts';
 import { formatZxid, runZab } from './zab.ts';
@@ -97,10 +97,7 @@ function runOnce(seed: number, trace: boolean): Outcome {
       return {
         trace: run.network.trace,
         name: (id) => (id < 3 ? `acceptor${id}` : `proposer${id - 3}`),
-        summary: [
-          `chosen: ${run.chosen.join(', ') || 'nothing'}`,
-          `ballots tried: ${run.ballotsTried} (last ${formatBallot(run.ballotsTried)})`,
-        ],
+        summary: [`chosen: ${run.chosen.join(', ') || 'nothing'}`, `ballots tried: ${run.ballotsTried}`],
         violations: run.violations,
       };
     }
