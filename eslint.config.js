@@ -4,7 +4,16 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'docs/.vitepress/cache/**', 'node_modules/**', '**/*.class', 'coverage/**', '.tmp/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      'docs/.vitepress/cache/**',
+      'node_modules/**',
+      '**/*.class',
+      'coverage/**',
+      '.tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

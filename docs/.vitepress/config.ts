@@ -60,6 +60,21 @@ export default withMermaid(
           ],
         },
         {
+          text: 'ZooKeeper internals · ZooKeeper 概念',
+          items: [
+            { text: 'Data model · 数据模型', link: '/internals/data-model' },
+            { text: 'Transaction log and snapshots · 事务日志 & 快照', link: '/internals/persistence' },
+            { text: 'Startup and data sync · 初始化 & 数据同步', link: '/internals/data-sync' },
+            {
+              text: 'Roles and request processing · 角色 · 请求处理链',
+              link: '/internals/request-processing',
+            },
+            { text: 'Jute · 通信协议', link: '/internals/jute' },
+            { text: 'Sessions · 会话', link: '/internals/sessions' },
+            { text: 'Leader election · Leader 选举', link: '/internals/leader-election' },
+          ],
+        },
+        {
           text: 'Use ZooKeeper · ZooKeeper 使用',
           items: [
             { text: 'Server modes · 服务端', link: '/operations/server-modes' },
@@ -67,6 +82,12 @@ export default withMermaid(
             { text: 'The shell · shell 客户端', link: '/shell' },
             { text: 'The client · 客户端', link: '/client' },
             { text: 'Monitoring · 监控', link: '/monitoring' },
+            { text: 'Four-letter words · 四字命令', link: '/use/four-letter-words' },
+            {
+              text: 'JMX, metrics, sizing · JMX & 监控 · 数据 & 连接 & 磁盘',
+              link: '/use/monitoring-and-sizing',
+            },
+            { text: 'Client APIs compared · 客户端 API', link: '/use/client-apis' },
           ],
         },
         {
