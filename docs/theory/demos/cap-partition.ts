@@ -101,6 +101,18 @@ export async function partitionMinority(
     for (const member of majority) await ensemble.pause(member.id);
     await ensemble.resume(minority.id);
     log(`paused the majority, woke server ${minority.id}: it is alone`);
+    // On waking it still believes in its leader; only when it notices the silence does it drop its
+    // clients and restart as a read-only server. A client connected before that would be cut off.
+    await waitUntil(
+      `server ${minority.id} to serve read-only`,
+      async (): Promise<Probe<void>> => {
+        const mode = (await ensemble.modes()).get(minority.id);
+        return mode === 'read-only'
+          ? { done: true, value: undefined }
+          : { done: false, observed: String(mode) };
+      },
+      { timeoutMs: WAIT_MS },
+    );
 
     const reader = await connectTo([minority], { canBeReadOnly: true });
     try {

@@ -46,8 +46,12 @@ describe('the four-letter word reference', () => {
       for (const shape of ANSWER_SHAPES[word]) expect(answers.get(word), word).toMatch(shape);
     }
     if (CAPTURED_VERSIONS.includes(version)) {
-      // Same release, same metrics: a key that appears or disappears means the page is out of date.
-      expect(mntrKeys(answers.get('mntr')!)).toEqual(mntrKeys(captured(version, 'mntr')));
+      // Same release, same metrics: a documented key that disappears means the page is out of date.
+      // (A busy server registers more summary metrics as it serves more kinds of request, so the
+      // fresh answer may hold extra keys.)
+      expect(mntrKeys(answers.get('mntr')!)).toEqual(
+        expect.arrayContaining(mntrKeys(captured(version, 'mntr'))),
+      );
     }
   });
 });
