@@ -31,3 +31,4 @@ export {
   type FakeServerConnection,
   type ReceivedRequest,
 } from './fake-zookeeper-server.ts';
+export { openHeadlessBrowser, CHROMIUM, type HeadlessBrowser } from './headless-browser.ts';

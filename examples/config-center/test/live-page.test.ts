@@ -1,9 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { eventually, useZooKeeper } from '@zk-cookbook/core/testing';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  eventually,
+  openHeadlessBrowser,
+  useZooKeeper,
+  type HeadlessBrowser,
+} from '@zk-cookbook/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startPublisher,
@@ -15,17 +19,6 @@ import { ADMIN_SECRET, publish, quietLogger } from './support.ts';
 
 // The live page in headless Chromium (Debian's, nothing downloaded), as a workshop watches it: a
 // change published on the page arrives in every subscriber's column.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // UPDATE_SCREENSHOTS=1 refreshes the picture in the README; otherwise it goes to a temporary file.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
@@ -37,7 +30,7 @@ const zk = useZooKeeper('config-center-page');
 describe('the live values page in a browser', () => {
   let publisher: RunningPublisher;
   let subscribers: RunningSubscriber[];
-  let userDataDir: string;
+  let headless: HeadlessBrowser | undefined;
   let browser: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
@@ -62,22 +55,16 @@ describe('the live values page in a browser', () => {
         }),
       ),
     );
-    userDataDir = mkdtempSync(join(tmpdir(), 'zk-cookbook-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
+    headless = await openHeadlessBrowser(`${publisher.url}/`, {
       viewport: { width: 1280, height: 800 },
+      pageErrors,
     });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${publisher.url}/`);
+    browser = headless.context;
+    page = headless.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await headless?.close();
     await Promise.all((subscribers ?? []).map((subscriber) => subscriber.close()));
     await publisher?.close();
   });

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, useZooKeeper } from '@zk-cookbook/core/testing';
+import {
+  eventually,
+  openHeadlessBrowser,
+  useZooKeeper,
+  type HeadlessBrowser,
+} from '@zk-cookbook/core/testing';
 import {
   DEMO_SCHEMA,
   parseEditors,
@@ -17,17 +19,6 @@ import { ConfiguratorApi } from './api-client.ts';
 
 // The web UI in headless Chromium (Debian's, nothing downloaded), against the shared ensemble:
 // edit → publish → a subscriber applies it → roll back → it applies the old value.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const zk = useZooKeeper('configurator-web-ui');
 const silent = pino({ level: 'silent' });
@@ -35,8 +26,7 @@ const silent = pino({ level: 'silent' });
 describe('the Configurator web UI in a browser', () => {
   let configurator: RunningConfigurator;
   let subscriber: RunningSubscriberService;
-  let userDataDir: string;
-  let browser: BrowserContext;
+  let headless: HeadlessBrowser | undefined;
   let page: Page;
   const pageErrors: string[] = [];
   const first = { greeting: 'hello', maxConnections: 100 };
@@ -67,22 +57,15 @@ describe('the Configurator web UI in a browser', () => {
       logger: silent,
     });
 
-    userDataDir = mkdtempSync(join(tmpdir(), 'zk-cookbook-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
+    headless = await openHeadlessBrowser(`${configurator.url}/`, {
       viewport: { width: 1280, height: 1000 },
+      pageErrors,
     });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${configurator.url}/`);
+    page = headless.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await headless?.close();
     await subscriber?.close();
     await configurator?.close();
   });

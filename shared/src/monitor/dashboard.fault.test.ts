@@ -1,28 +1,22 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZooKeeperClient } from '../client/index.ts';
-import { eventually, useDedicatedEnsemble } from '../../test-support/index.ts';
+import {
+  eventually,
+  openHeadlessBrowser,
+  useDedicatedEnsemble,
+  type HeadlessBrowser,
+} from '../../test-support/index.ts';
 import { rawRequest } from '../../test-support/raw-http.ts';
 import { startMonitor, type MonitorService, type PolledMember } from './index.ts';
 
 // The dashboard in headless Chromium (Debian's, nothing downloaded) against an ensemble of its own:
 // three voters and an observer, with a short tick so that elections take well under a second.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 // UPDATE_SCREENSHOTS=1 refreshes the picture in the docs; otherwise it goes to a temporary file.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
   ? fileURLToPath(new URL('../../../docs/images/dashboard.png', import.meta.url))
@@ -33,8 +27,7 @@ const dedicated = useDedicatedEnsemble({ servers: 3, observers: 1, tickTimeMs: 2
 describe('the monitoring dashboard in a browser', () => {
   let monitor: MonitorService;
   let client: ZooKeeperClient;
-  let userDataDir: string;
-  let browser: BrowserContext;
+  let headless: HeadlessBrowser | undefined;
   let page: Page;
   const pageErrors: string[] = [];
 
@@ -51,22 +44,15 @@ describe('the monitoring dashboard in a browser', () => {
       logger: pino({ level: 'silent' }),
     });
     client = await ZooKeeperClient.connect(dedicated.ensemble.connectString);
-    userDataDir = mkdtempSync(join(tmpdir(), 'zk-cookbook-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
+    headless = await openHeadlessBrowser(`${monitor.url}/`, {
       viewport: { width: 1280, height: 800 },
+      pageErrors,
     });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${monitor.url}/`);
+    page = headless.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await headless?.close();
     await client?.close();
     await monitor?.close();
   });
