@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { JuteReader } from '../jute/reader.ts';
-import { readAclList, type ACL } from '../jute/records.ts';
+import { readAclList, type ACL, type Stat } from '../jute/records.ts';
 import { adler32 } from './adler32.ts';
 import { PersistenceFormatError } from './errors.ts';
 import { FORMAT_VERSION, SNAPSHOT_MAGIC, magicText, readFileHeader, type FileHeader } from './file-header.ts';
@@ -22,18 +22,11 @@ import { FORMAT_VERSION, SNAPSHOT_MAGIC, magicText, readFileHeader, type FileHea
  * The zxid in the name is the last one applied when the snapshot *started*: it is fuzzy, written
  * while transactions keep applying, and the log entries after that zxid are replayed over it.
  */
-export interface StatPersisted {
-  czxid: bigint;
-  mzxid: bigint;
-  ctime: number;
-  mtime: number;
-  version: number;
-  cversion: number;
-  aversion: number;
-  /** the owner's session id for an ephemeral; container and TTL nodes use marker values here */
-  ephemeralOwner: bigint;
-  pzxid: bigint;
-}
+/**
+ * The Stat a server keeps on disk: the client's Stat without the two fields it derives on reading
+ * (dataLength, numChildren). Container and TTL nodes keep marker values in ephemeralOwner.
+ */
+export type StatPersisted = Omit<Stat, 'dataLength' | 'numChildren'>;
 
 export interface SnapshotNode {
   path: string;
