@@ -43,7 +43,7 @@ export default defineConfig({
             'docs/**/*.test.ts',
             'workshop/**/*.test.ts',
           ],
-          exclude: ['**/*.unit.test.ts', '**/*.fault.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.unit.test.ts', '**/*.fault.test.ts', '**/*.kafka.test.ts', '**/node_modules/**'],
           globalSetup: ['shared/test-support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -62,6 +62,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Real Kafka brokers (JVMs) on a dedicated ensemble: one file at a time, brokers started once per file.
+          name: 'kafka',
+          include: ['shared/**/*.kafka.test.ts', 'examples/**/*.kafka.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
         },
       },
     ],

@@ -3,7 +3,7 @@
  *
  *   tsx scripts/test-matrix.ts [--leg debian|latest]... [vitest arguments]
  *
- * - debian: every project (unit, integration, fault) against Debian's ZooKeeper 3.8.0, Curator 5.4.0
+ * - debian: every project (unit, integration, fault, kafka) against Debian's ZooKeeper 3.8.0, Curator 5.4.0
  *   and Kazoo 2.8 — what the suite has always run.
  * - latest: the integration and fault projects against the ZooKeeper 3.9, Curator and Kazoo that
  *   scripts/fetch-maven.sh and scripts/fetch-kazoo.sh put in the cache (unit tests talk to no
