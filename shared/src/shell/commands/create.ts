@@ -14,7 +14,8 @@ export const create: ShellCommand = {
     const { mode, ttlMs } = createMode(context);
     const sequential = mode.includes('Sequential');
     const path = pathArgument(context, 0, { sequential });
-    const data = context.args[1];
+    // zkCli's CreateCommand sends null data when no data argument is given (`get` then prints "null").
+    const data = context.args[1] ?? null;
     const acl = context.args[2] === undefined ? undefined : parseAclArgument(context, context.args[2]);
     try {
       const created = await context.client().create(path, data, { ...context.call, mode, ttlMs, acl });

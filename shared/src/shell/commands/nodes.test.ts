@@ -50,6 +50,8 @@ describe('create, get, set, stat', () => {
     expect((await run('get /null-data')).stdout).toBe('null\n');
     await client.setData('/null-data', '');
     expect((await run('get /null-data')).stdout).toBe('\n');
+    await run('create /no-data-argument');
+    expect((await run('get /no-data-argument')).stdout).toBe('null\n');
   });
 
   it('set changes the data and bumps the version; -v guards it; -s prints the new Stat', async () => {
