@@ -113,6 +113,8 @@ describe('the monitoring dashboard in a browser', () => {
     await client.create('/shop/config', JSON.stringify({ currency: 'EUR', retries: 3 }));
     await client.create('/shop/orders');
     await client.create('/shop/orders/order-', 'pending', { mode: 'persistentSequential' });
+    await client.create('/shop/flag', null);
+    await client.create('/shop/marker', '');
 
     // The list shows what was there when it loaded; the "/" breadcrumb reloads it.
     await page.getByTestId('crumb').first().click();
@@ -139,6 +141,21 @@ describe('the monitoring dashboard in a browser', () => {
     await page.getByTestId('node-data').filter({ hasText: '00000000  7b 22 63 75' }).waitFor();
     await page.getByTestId('node-format-text').click();
     expect(await page.getByTestId('node-data').textContent()).toBe('{"currency":"EUR","retries":3}');
+
+    // Null data and zero bytes are different things on the server, and the page says which.
+    const sibling = (path: string) => page.locator(`[data-testid="tree-child"][data-path="${path}"]`);
+    await sibling('/shop/flag').click();
+    await page
+      .getByTestId('node-data')
+      .filter({ hasText: /^null$/ })
+      .waitFor();
+    await sibling('/shop/marker').click();
+    await page
+      .getByTestId('node-data')
+      .filter({ hasText: /^\(empty\)$/ })
+      .waitFor();
+    await sibling('/shop/config').click();
+    await page.getByTestId('node-data').filter({ hasText: '"currency"' }).waitFor();
   });
 
   it('streams live events for a chosen path and refreshes the node shown', async () => {

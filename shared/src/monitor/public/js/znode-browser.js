@@ -227,8 +227,11 @@ export function startZnodeBrowser(root, { onNavigate } = {}) {
       tab.setAttribute('aria-selected', String(tab.dataset.format === format));
     }
     dataView.dataset.format = format;
-    if (data.size === 0) {
-      dataView.replaceChildren(el('span', { class: 'placeholder', text: '(no data)' }));
+    if (data.format === 'null') {
+      // Null data (created without data, as zkCli's `create /x`) is not the same as zero bytes.
+      dataView.replaceChildren(el('span', { class: 'placeholder', text: 'null' }));
+    } else if (data.size === 0) {
+      dataView.replaceChildren(el('span', { class: 'placeholder', text: '(empty)' }));
     } else if (format === 'json') {
       dataView.replaceChildren(JSON.stringify(data.json, null, 2));
     } else if (format === 'text') {
