@@ -4,9 +4,9 @@
 #   scripts/ensure-deps.sh test   everything the test suite uses: JDK, ZooKeeper, Curator, Kazoo,
 #                                 Chromium (dashboard end-to-end test), Docker Compose (compose file
 #                                 checks), Maven and python3-venv, then the version matrix's newer
-#                                 ZooKeeper and Curator (Maven Central) and Kazoo (PyPI), fetched once
-#                                 into a cache outside the repository (scripts/fetch-maven.sh,
-#                                 scripts/fetch-kazoo.sh)
+#                                 ZooKeeper and Curator and a Kafka 3.9 broker (Maven Central) and
+#                                 Kazoo (PyPI), fetched once into a cache outside the repository
+#                                 (scripts/fetch-maven.sh, scripts/fetch-kazoo.sh)
 #   scripts/ensure-deps.sh bench  JDK, ZooKeeper, Curator
 # System packages come from apt-get (as root, or through passwordless sudo). Where that is not possible
 # it prints exactly what to install and exits non-zero. Every check is cheap, and the fetches touch the
@@ -45,7 +45,8 @@ if [ "$purpose" = test ]; then
   [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need chromium
   # compose/validate.sh takes the Compose V2 plugin (docker compose) first, else docker-compose.
   docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || need docker-compose
-  # The version matrix: Maven fetches the newer ZooKeeper and Curator, a virtualenv holds the newer Kazoo.
+  # The version matrix: Maven fetches the newer ZooKeeper and Curator (and the Kafka broker the kafka
+  # tests run), a virtualenv holds the newer Kazoo.
   command -v mvn >/dev/null 2>&1 || need maven
   python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need python3-venv
 fi

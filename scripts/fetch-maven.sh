@@ -5,6 +5,8 @@
 #                                                (lib/*.jar, conf/logback.xml): a ZOOKEEPER_HOME
 #   scripts/fetch-maven.sh curator [VERSION]     Curator recipes, framework, client, x-discovery and
 #                                                what they need (lib/*.jar), for the interop peer
+#   scripts/fetch-maven.sh kafka [VERSION]       an Apache Kafka broker in ZooKeeper mode (kafka_2.13,
+#                                                lib/*.jar, conf/log4j.properties), for LocalKafka
 # Cache: ${ZK_COOKBOOK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/zk-cookbook}/maven/<name>-<version>.
 # A part already in the cache is not fetched again: a second run touches no network. Maven resolves
 # through the user's own settings (~/.m2), so a mirror configured there is used.
@@ -13,6 +15,8 @@ set -euo pipefail
 # The newest 3.9 patch, the release compose/zookeeper.yml pins; and the newest Curator 5.x.
 ZOOKEEPER_PINNED=3.9.5
 CURATOR_PINNED=5.9.0
+# Kafka 3.9 is the last release line with ZooKeeper mode (4.0 removed it): its newest patch.
+KAFKA_PINNED=3.9.2
 
 cache_root="${ZK_COOKBOOK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/zk-cookbook}"
 maven_cache="$cache_root/maven"
@@ -31,6 +35,7 @@ major_minor() { echo "$1" | cut -d. -f1-2; }
 # the new jars (zookeeper layout 2 added the Prometheus metrics provider).
 zookeeper_layout=2
 curator_layout=1
+kafka_layout=1
 layout_of() { local variable="${1}_layout"; echo "layout ${!variable}"; }
 # A marker from before layouts were recorded is empty: that is layout 1.
 recorded_layout() { local marker="$1"; if [ -s "$marker" ]; then head -1 "$marker"; else echo "layout 1"; fi; }
@@ -124,6 +129,48 @@ curator_pom() {
 EOF
 }
 
+# The broker as the release's libs/ has it, less the tools, Connect and Streams. Kafka's own ZooKeeper
+# client (the 3.8 line kafka_2.13 declares) comes with it: the broker talks to our ensemble through it.
+kafka_pom() {
+  local version="$1"
+  cat <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.zk-cookbook</groupId>
+  <artifactId>kafka-broker</artifactId>
+  <version>$version</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka_2.13</artifactId>
+      <version>$version</version>
+      <exclusions>
+        <exclusion><groupId>io.netty</groupId><artifactId>netty-tcnative-boringssl-static</artifactId></exclusion>
+      </exclusions>
+    </dependency>
+    <!-- The logging binding the release ships (slf4j 1.7 over reload4j): without one the broker logs
+         nothing, and a broker that fails to start would leave an empty log to quote. -->
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+  </dependencies>
+</project>
+EOF
+}
+
+# Logs to stdout, which LocalKafka sends to each broker's log file, at INFO; the request, state-change
+# and ZooKeeper client loggers at WARN, so that a test's broker logs stay small.
+kafka_log4j_properties() {
+  cat <<'EOF'
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=%d{HH:mm:ss,SSS} %-5p [%c{1}] %m%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.state.change.logger=WARN
+log4j.logger.org.apache.zookeeper=WARN
+EOF
+}
+
 # Logs to stderr, which LocalEnsemble sends to each member's log file, at INFO (logback's default
 # without a configuration is DEBUG, megabytes per test).
 zookeeper_logback_xml() {
@@ -161,13 +208,20 @@ fetch() {
     -DincludeScope=runtime -DoutputDirectory="$scratch/lib" >"$scratch/mvn.log" 2>&1; then
     echo "fetch-maven: could not fetch $name $version (org.apache.${name}) from Maven Central." >&2
     echo "  Is the registry reachable (or a mirror set in ~/.m2/settings.xml)? Maven said:" >&2
-    grep -E '^\[ERROR\]' "$scratch/mvn.log" | head -5 | sed 's/^/  /' >&2 || tail -5 "$scratch/mvn.log" >&2
+    # Maven colours its lines and pads its one real error with advice on re-running it: keep the error.
+    sed 's/\x1b\[[0-9;]*m//g' "$scratch/mvn.log" | grep -E '^\[ERROR\] [^ ]' |
+      grep -vE 're-run Maven|Re-run Maven|For more information|^\[ERROR\] \[Help' | head -5 | sed 's/^/  /' >&2 ||
+      tail -5 "$scratch/mvn.log" >&2
     rm -rf "$scratch"
     exit 1
   fi
   if [ "$name" = zookeeper ]; then
     mkdir -p "$scratch/conf"
     zookeeper_logback_xml >"$scratch/conf/logback.xml"
+  fi
+  if [ "$name" = kafka ]; then
+    mkdir -p "$scratch/conf"
+    kafka_log4j_properties >"$scratch/conf/log4j.properties"
   fi
   rm -f "$scratch/mvn.log"
   layout_of "$name" >"$scratch/.complete"
@@ -191,8 +245,10 @@ case "$part" in
   all)
     fetch zookeeper "$ZOOKEEPER_PINNED"
     fetch curator "$CURATOR_PINNED"
+    fetch kafka "$KAFKA_PINNED"
     ;;
   zookeeper) fetch zookeeper "${2:-$ZOOKEEPER_PINNED}" ;;
   curator) fetch curator "${2:-$CURATOR_PINNED}" ;;
-  *) die "unknown part '$part' (all, zookeeper [VERSION], curator [VERSION])" ;;
+  kafka) fetch kafka "${2:-$KAFKA_PINNED}" ;;
+  *) die "unknown part '$part' (all, zookeeper [VERSION], curator [VERSION], kafka [VERSION])" ;;
 esac
