@@ -1,17 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, readFileSync } from 'node:fs';
-import { once } from 'node:events';
 import {
   FourLetterClient,
   FourLetterWordError,
   type ServerMode,
   type ServerStats,
 } from '../fourletter/index.ts';
-import { MemberStartError, MemberStateError } from './errors.ts';
-import { guardProcess, releaseProcess } from './process-guard.ts';
-import { processState } from './process-state.ts';
+import { ChildJvm, type MemberState, type ProcessExit } from './child-jvm.ts';
+import { JvmSpawnError, MemberStartError } from './errors.ts';
 import type { MemberAddress, MemberRole } from './server-config.ts';
-import { waitUntil } from './wait-until.ts';
+
+export type { MemberState, ProcessExit } from './child-jvm.ts';
 
 /**
  * What asking a member "what are you?" yields: a server mode, or why there is none.
@@ -21,8 +18,6 @@ import { waitUntil } from './wait-until.ts';
  * - paused: we SIGSTOPped it, so we did not ask
  */
 export type ObservedMode = ServerMode | 'not-serving' | 'unresponsive' | 'down' | 'paused';
-
-export type MemberState = 'running' | 'paused' | 'stopped';
 
 export interface MemberFiles {
   /** Holds zoo.cfg, the log and the data directory. */
@@ -38,16 +33,6 @@ export interface MemberCommand {
   readonly args: readonly string[];
 }
 
-export interface ProcessExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
-const STOP_TIMEOUT_MS = 10_000;
-// Written to the log before each start, so errors show only the attempt that failed.
-const START_MARKER = '=== zk-cookbook: starting server';
-const SIGNAL_TIMEOUT_MS = 5_000;
-
 /** One ZooKeeper server of a local ensemble: its address, its files and its JVM. */
 export class EnsembleMember implements MemberAddress {
   readonly id: number;
@@ -57,17 +42,12 @@ export class EnsembleMember implements MemberAddress {
   readonly quorumPort: number;
   readonly electionPort: number;
   readonly fourLetter: FourLetterClient;
-
-  private child: ChildProcess | undefined;
-  private exited: Promise<ProcessExit> | undefined;
-  private paused = false;
-  private exitRequested = false;
-  private unexpectedExitInfo: ProcessExit | undefined;
+  private readonly jvm: ChildJvm;
 
   constructor(
     address: MemberAddress,
     readonly files: MemberFiles,
-    private readonly command: MemberCommand,
+    command: MemberCommand,
   ) {
     this.id = address.id;
     this.role = address.role;
@@ -76,6 +56,11 @@ export class EnsembleMember implements MemberAddress {
     this.quorumPort = address.quorumPort;
     this.electionPort = address.electionPort;
     this.fourLetter = new FourLetterClient(this.host, this.clientPort);
+    this.jvm = new ChildJvm(`server ${this.id}`, {
+      ...command,
+      directory: files.directory,
+      logFile: files.logFile,
+    });
   }
 
   /** `host:clientPort`, the form a connect string lists. */
@@ -84,100 +69,45 @@ export class EnsembleMember implements MemberAddress {
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.jvm.pid;
   }
 
   get state(): MemberState {
-    if (!this.child) return 'stopped';
-    return this.paused ? 'paused' : 'running';
+    return this.jvm.state;
   }
 
   /** Set when the JVM exited without being asked to (a crash, a bind failure); cleared on start. */
   get unexpectedExit(): ProcessExit | undefined {
-    return this.unexpectedExitInfo;
+    return this.jvm.unexpectedExit;
   }
 
   /** Spawns the JVM; does not wait for it to serve (the ensemble knows what "serving" means). */
   async start(): Promise<void> {
-    if (this.child) throw new MemberStateError(`server ${this.id} is already ${this.state}`);
-    appendFileSync(this.files.logFile, `${START_MARKER} ${this.id} at ${new Date().toISOString()}\n`);
-    const log = openSync(this.files.logFile, 'a');
-    let child: ChildProcess;
     try {
-      child = spawn(this.command.java, this.command.args, {
-        cwd: this.files.directory,
-        // Its own process group, so a Ctrl-C in the terminal reaches only us and we decide the order
-        // of shutdown; the process guard makes sure it does not outlive us.
-        detached: true,
-        stdio: ['ignore', log, log],
-      });
-    } finally {
-      closeSync(log);
+      await this.jvm.start();
+    } catch (error) {
+      if (!(error instanceof JvmSpawnError)) throw error;
+      throw new MemberStartError(this.id, error.detail, this.files.logFile, '');
     }
-    if (child.pid === undefined) {
-      const [error] = (await once(child, 'error')) as [Error];
-      throw new MemberStartError(
-        this.id,
-        `cannot run ${this.command.java}: ${error.message}`,
-        this.files.logFile,
-        '',
-      );
-    }
-
-    const pid = child.pid;
-    guardProcess(pid);
-    child.unref();
-    this.child = child;
-    this.paused = false;
-    this.exitRequested = false;
-    this.unexpectedExitInfo = undefined;
-    this.exited = new Promise<ProcessExit>((resolve) => {
-      child.once('exit', (code, signal) => {
-        releaseProcess(pid);
-        if (this.child === child) {
-          if (!this.exitRequested) this.unexpectedExitInfo = { code, signal };
-          this.child = undefined;
-          this.paused = false;
-        }
-        resolve({ code, signal });
-      });
-    });
   }
 
   /** SIGTERM (a clean shutdown) and wait for the exit; SIGKILL if it takes longer than the timeout. */
-  async stop({ timeoutMs = STOP_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<ProcessExit | undefined> {
-    const exited = this.exited;
-    if (!this.signalRequestingExit('SIGTERM') || !exited) return undefined;
-    // A stopped process keeps a pending SIGTERM until it runs again.
-    if (this.paused) this.signal('SIGCONT');
-    const timer = setTimeout(() => this.signal('SIGKILL'), timeoutMs);
-    try {
-      return await exited;
-    } finally {
-      clearTimeout(timer);
-    }
+  stop(options: { timeoutMs?: number } = {}): Promise<ProcessExit | undefined> {
+    return this.jvm.stop(options);
   }
 
   /** SIGKILL, the crash of a machine as far as the others can tell; works on a paused JVM too. */
-  async kill(): Promise<ProcessExit | undefined> {
-    const exited = this.exited;
-    if (!this.signalRequestingExit('SIGKILL') || !exited) return undefined;
-    return exited;
+  kill(): Promise<ProcessExit | undefined> {
+    return this.jvm.kill();
   }
 
   /** SIGSTOP: the process keeps its sockets but answers nothing, like a long GC pause or a hung VM. */
-  async pause(): Promise<void> {
-    const pid = this.requirePid('pause');
-    this.signal('SIGSTOP');
-    this.paused = true;
-    await this.waitForKernelState(pid, 'stopped', (state) => state === 'T' || state === undefined);
+  pause(): Promise<void> {
+    return this.jvm.pause();
   }
 
-  async resume(): Promise<void> {
-    const pid = this.requirePid('resume');
-    this.signal('SIGCONT');
-    this.paused = false;
-    await this.waitForKernelState(pid, 'running again', (state) => state !== 'T');
+  resume(): Promise<void> {
+    return this.jvm.resume();
   }
 
   /** Asks the server with `srvr`. Rejects with FourLetterWordError when it is down or hung. */
@@ -198,77 +128,20 @@ export class EnsembleMember implements MemberAddress {
   }
 
   logTail(lines = 40): string {
-    return this.logSinceLastStart().trimEnd().split('\n').slice(-lines).join('\n');
+    return this.jvm.logTail(lines);
   }
 
   /** A MemberStartError describing an unexpected exit, with the log tail; undefined if none happened. */
   exitError(): MemberStartError | undefined {
-    const exit = this.unexpectedExitInfo;
-    if (!exit) return undefined;
-    const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-    const portInUse = /BindException|Address already in use/.test(this.logSinceLastStart());
+    const how = this.jvm.describeUnexpectedExit();
+    if (!how) return undefined;
+    const portInUse = /BindException|Address already in use/.test(this.jvm.logSinceLastStart());
     return new MemberStartError(
       this.id,
       `the JVM exited with ${how}`,
       this.files.logFile,
       this.logTail(),
       portInUse,
-    );
-  }
-
-  private logSinceLastStart(): string {
-    try {
-      const log = readFileSync(this.files.logFile, 'utf8');
-      return log.slice(Math.max(0, log.lastIndexOf(START_MARKER)));
-    } catch {
-      return '(no log)';
-    }
-  }
-
-  private signalRequestingExit(signal: NodeJS.Signals): boolean {
-    if (!this.child) return false;
-    this.exitRequested = true;
-    // The child is unref'd so a forgotten ensemble cannot keep a process alive; whoever awaits the
-    // exit must keep the event loop running until it arrives.
-    this.child.ref();
-    this.signal(signal);
-    return true;
-  }
-
-  private signal(signal: NodeJS.Signals): void {
-    const pid = this.child?.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(pid, signal);
-    } catch (error) {
-      // ESRCH: it exited between our check and the signal; the exit handler will catch up.
-      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-    }
-  }
-
-  private requirePid(action: string): number {
-    const pid = this.child?.pid;
-    if (pid === undefined)
-      throw new MemberStateError(`cannot ${action} server ${this.id}: it is not running`);
-    return pid;
-  }
-
-  // Signals are delivered asynchronously; waiting for the kernel to report the new state means the
-  // next line of a test really runs against a stopped (or running) process.
-  private async waitForKernelState(
-    pid: number,
-    description: string,
-    reached: (state: string | undefined) => boolean,
-  ): Promise<void> {
-    await waitUntil(
-      `server ${this.id} (pid ${pid}) to be ${description}`,
-      async () => {
-        const state = processState(pid);
-        return reached(state)
-          ? { done: true, value: undefined }
-          : { done: false, observed: `state ${state}` };
-      },
-      { timeoutMs: SIGNAL_TIMEOUT_MS, intervalMs: 5 },
     );
   }
 }

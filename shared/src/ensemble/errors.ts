@@ -44,6 +44,19 @@ export class MemberStartError extends EnsembleError {
   }
 }
 
+/** `java` itself could not be run (missing, not executable): nothing was started. */
+export class JvmSpawnError extends EnsembleError {
+  override name = 'JvmSpawnError';
+
+  constructor(
+    readonly label: string,
+    readonly detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${label}: ${detail}`, options);
+  }
+}
+
 export class EnsembleTimeoutError extends EnsembleError {
   override name = 'EnsembleTimeoutError';
 

@@ -8,12 +8,14 @@ export {
   type MemberFiles,
   type ProcessExit,
 } from './ensemble-member.ts';
+export { ChildJvm, type JvmCommand } from './child-jvm.ts';
 export type { MemberRole, MemberAddress } from './server-config.ts';
 export {
   EnsembleError,
   EnsembleStartError,
   EnsembleTimeoutError,
   JavaNotFoundError,
+  JvmSpawnError,
   MemberStartError,
   MemberStateError,
   ZooKeeperNotFoundError,
