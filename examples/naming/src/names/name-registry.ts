@@ -217,14 +217,15 @@ export class NameRegistry {
     const data = encodeJson(this.bindingData(addresses, ttlMs));
     const held = this.held.get(path);
     if (held) {
-      // This instance's session binding of the owner becomes a TTL binding.
+      // This instance's session binding of the owner becomes a TTL binding. Not in one transaction:
+      // the PersistentNode deletes its node when closed, so it goes first (a moment with neither).
       this.held.delete(path);
       await held.close();
     }
     for (;;) {
       try {
         await this.createBinding(path, data, { mode: 'persistentWithTtl', ttlMs });
-        return { created: true };
+        return { created: !held };
       } catch (error) {
         if (!isZooKeeperError(error, 'NODEEXISTS')) throw error;
       }
