@@ -12,7 +12,9 @@ import { z } from 'zod';
  *         output
  *           entry-0000000000  {"offset","record","token","instanceId"}   one per applied record
  *     workers
- *       <instance id> [E] {"state","offset","token","beat","task"}       GroupMember, heartbeats
+ *       <instance id> [E] {"state","offset","token","beat","incarnation",…}   GroupMember, heartbeats
+ *     departures
+ *       <instance id>  {"incarnation","at"}   written by a graceful shutdown just before it leaves
  *     rounds
  *       round-0000000000  {"memberQty","workMs","createdAt"}
  *         gate                            DistributedBarrier: the start gun, lowered by the monitor
@@ -23,6 +25,7 @@ import { z } from 'zod';
 export interface CoordinationLayout {
   readonly root: string;
   readonly workers: string;
+  readonly departures: string;
   readonly rounds: string;
 }
 
@@ -39,7 +42,12 @@ export const DEFAULT_TASK = 'replication';
 export const OUTPUT_ENTRY_PREFIX = 'entry-';
 
 export function coordinationLayout(root = DEFAULT_ROOT): CoordinationLayout {
-  return { root, workers: joinPath(root, 'workers'), rounds: joinPath(root, 'rounds') };
+  return {
+    root,
+    workers: joinPath(root, 'workers'),
+    departures: joinPath(root, 'departures'),
+    rounds: joinPath(root, 'rounds'),
+  };
 }
 
 export function taskLayout(root: string, task: string): TaskLayout {

@@ -6,8 +6,9 @@ import { z } from 'zod';
  */
 export const heartbeatSchema = z.object({
   instanceId: z.string(),
-  /** RUNNING / STANDBY, or STOPPED: said once before a graceful shutdown deletes the node */
-  state: z.enum(['RUNNING', 'STANDBY', 'STOPPED']),
+  state: z.enum(['RUNNING', 'STANDBY']),
+  /** random per process: tells this life of a worker from an earlier one of the same id */
+  incarnation: z.string(),
   /** the last checkpoint offset this worker saw, and the task's size */
   offset: z.number().int().min(0),
   total: z.number().int().min(0),
@@ -30,3 +31,7 @@ export function decodeHeartbeat(data: Buffer): Heartbeat | undefined {
     return undefined;
   }
 }
+
+/** What a graceful shutdown leaves behind, so that a monitor can tell it from a crash. */
+export const departureSchema = z.object({ incarnation: z.string(), at: z.number() });
+export type Departure = z.infer<typeof departureSchema>;

@@ -63,7 +63,7 @@ export async function startMonitor(options: MonitorOptions): Promise<RunningMoni
   );
   client.start();
 
-  const board = new WorkerBoard(client, layout.workers, taskLayout(root, options.task ?? DEFAULT_TASK), {
+  const board = new WorkerBoard(client, layout, taskLayout(root, options.task ?? DEFAULT_TASK), {
     total: options.total,
     lateAfterMs,
     logger,

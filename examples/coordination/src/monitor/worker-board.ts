@@ -1,17 +1,17 @@
 import { EventEmitter } from 'node:events';
-import type { ZooKeeperClient } from '@zk-cookbook/core/client';
+import { isZooKeeperError, joinPath, type ZooKeeperClient } from '@zk-cookbook/core/client';
 import { NodeCache } from '@zk-cookbook/core/recipes/cache';
 import { GroupMembersView } from '@zk-cookbook/core/recipes/membership';
 import type { Logger } from 'pino';
-import { decodeHeartbeat, type Heartbeat } from '../heartbeat/heartbeat.ts';
-import type { TaskLayout } from '../layout.ts';
+import { decodeHeartbeat, departureSchema, type Heartbeat } from '../heartbeat/heartbeat.ts';
+import type { CoordinationLayout, TaskLayout } from '../layout.ts';
 import { decodeCheckpoint, type Checkpoint } from '../task/checkpoint.ts';
 
 /**
  * - alive: its node is there and it beats
  * - late: its node is there but no beat for lateAfterMs — crashed or hung, its session not yet expired
  * - dead: its node vanished without a farewell — its session ended (a crash, a partition)
- * - left: it said STOPPED and then deleted its node — a graceful shutdown
+ * - left: its node vanished after it recorded its departure — a graceful shutdown
  */
 export type Liveness = 'alive' | 'late' | 'dead' | 'left';
 
@@ -55,7 +55,8 @@ export interface WorkerBoardOptions {
 /**
  * The monitor's picture of the workers and the task: a GroupMembersView on the workers' group (their
  * nodes and heartbeat payloads) and a NodeCache on the task's checkpoint, both fed by watches. A
- * timer turns missing beats into `late`; a vanished node is `dead` (or `left` after a STOPPED beat).
+ * timer turns missing beats into `late`; a vanished node is `dead`, or `left` if the worker recorded
+ * its departure first.
  *
  * Connection policy: while the monitor itself is disconnected no beats arrive, so it would judge
  * every worker late — the board says so instead (`connected` false) and judges nobody until it is
@@ -72,14 +73,14 @@ export class WorkerBoard extends EventEmitter<WorkerBoardEvents> {
 
   constructor(
     private readonly client: ZooKeeperClient,
-    groupPath: string,
+    private readonly layout: CoordinationLayout,
     taskLayout: TaskLayout,
     private readonly options: WorkerBoardOptions,
   ) {
     super();
     this.lateAfterMs = options.lateAfterMs ?? 1_500;
     this.forgetAfterMs = options.forgetAfterMs ?? 60_000;
-    this.view = new GroupMembersView(client, groupPath);
+    this.view = new GroupMembersView(client, layout.workers);
     this.view.on('memberJoined', (id, data) => this.beat(id, data));
     this.view.on('memberChanged', (id, data) => this.beat(id, data));
     this.view.on('memberLeft', (id) => this.gone(id));
@@ -153,20 +154,38 @@ export class WorkerBoard extends EventEmitter<WorkerBoardEvents> {
 
   private gone(instanceId: string): void {
     const before = this.workers.get(instanceId);
-    const farewell = before?.heartbeat?.state === 'STOPPED';
-    this.update({
-      instanceId,
-      liveness: farewell ? 'left' : 'dead',
-      heartbeat: before?.heartbeat,
-      lastBeatAt: before?.lastBeatAt ?? Date.now(),
-      lateAt: before?.lateAt,
-      goneAt: Date.now(),
+    const goneAt = Date.now();
+    void this.departed(instanceId, before?.heartbeat?.incarnation).then((departed) => {
+      // A beat of a new life may have arrived while we looked: that is the current state then.
+      if (this.workers.get(instanceId) !== before) return;
+      this.update({
+        instanceId,
+        liveness: departed ? 'left' : 'dead',
+        heartbeat: before?.heartbeat,
+        lastBeatAt: before?.lastBeatAt ?? goneAt,
+        lateAt: before?.lateAt,
+        goneAt,
+      });
+      if (!departed)
+        this.options.logger.warn(
+          { instanceId, silentForMs: goneAt - (before?.lastBeatAt ?? goneAt) },
+          'worker dead: its session ended',
+        );
     });
-    if (!farewell)
-      this.options.logger.warn(
-        { instanceId, silentForMs: Date.now() - (before?.lastBeatAt ?? Date.now()) },
-        'worker dead: its session ended',
-      );
+  }
+
+  /** Whether this life of the worker recorded its departure before its node went. */
+  private async departed(instanceId: string, incarnation: string | undefined): Promise<boolean> {
+    if (incarnation === undefined) return false;
+    try {
+      const { data } = await this.client.getData(joinPath(this.layout.departures, instanceId));
+      const departure = departureSchema.safeParse(JSON.parse(data.toString('utf8')));
+      return departure.success && departure.data.incarnation === incarnation;
+    } catch (error) {
+      if (!isZooKeeperError(error, 'NONODE'))
+        this.options.logger.debug({ err: error, instanceId }, 'departure not readable: counted as a death');
+      return false;
+    }
   }
 
   private judge(): void {

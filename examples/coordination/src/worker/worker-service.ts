@@ -123,7 +123,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     throw error;
   }
 
-  const heartbeat = new WorkerHeartbeat(client, layout.workers, {
+  const heartbeat = new WorkerHeartbeat(client, layout, {
     instanceId: options.instanceId,
     ...(options.heartbeatMs !== undefined && { intervalMs: options.heartbeatMs }),
     logger,
