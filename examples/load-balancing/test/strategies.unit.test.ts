@@ -42,7 +42,7 @@ describe('smooth weighted round-robin', () => {
   it('spreads the heavy provider out, as nginx does: weights 5,1,1 give a a b a c a a', () => {
     const strategy = new SmoothWeightedRoundRobin();
     const offer = [provider('a', 5), provider('b', 1), provider('c', 1)];
-    const order = Array.from({ length: 7 }, () => strategy.pick(offer, idle)!.id).join(' ');
+    const order = Array.from({ length: 7 }, () => strategy.pick(offer)!.id).join(' ');
     expect(order).toBe('a a b a c a a');
   });
 
@@ -50,21 +50,21 @@ describe('smooth weighted round-robin', () => {
     const strategy = new SmoothWeightedRoundRobin();
     const offer = [provider('a', 3), provider('b', 2), provider('c', 1)];
     for (let cycle = 0; cycle < 5; cycle++) {
-      expect(countPicks(() => strategy.pick(offer, idle), 6)).toEqual({ a: 3, b: 2, c: 1 });
+      expect(countPicks(() => strategy.pick(offer), 6)).toEqual({ a: 3, b: 2, c: 1 });
     }
   });
 
   it('keeps rotating over what is offered when a provider drops out and comes back', () => {
     const strategy = new SmoothWeightedRoundRobin();
     const all = [provider('a'), provider('b'), provider('c')];
-    expect(countPicks(() => strategy.pick(all, idle), 3)).toEqual({ a: 1, b: 1, c: 1 });
+    expect(countPicks(() => strategy.pick(all), 3)).toEqual({ a: 1, b: 1, c: 1 });
     const withoutB = all.filter((candidate) => candidate.id !== 'b');
-    expect(countPicks(() => strategy.pick(withoutB, idle), 4)).toEqual({ a: 2, c: 2 });
-    expect(countPicks(() => strategy.pick(all, idle), 30)).toEqual({ a: 10, b: 10, c: 10 });
+    expect(countPicks(() => strategy.pick(withoutB), 4)).toEqual({ a: 2, c: 2 });
+    expect(countPicks(() => strategy.pick(all), 30)).toEqual({ a: 10, b: 10, c: 10 });
   });
 
   it('offers nothing when nothing is offered', () => {
-    expect(new SmoothWeightedRoundRobin().pick([], idle)).toBeUndefined();
+    expect(new SmoothWeightedRoundRobin().pick([])).toBeUndefined();
   });
 });
 

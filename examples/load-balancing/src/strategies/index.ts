@@ -15,5 +15,6 @@ export { HashRing, DEFAULT_POINTS_PER_WEIGHT } from './hash-ring.ts';
 export { ZonePreferring } from './zone-preferring.ts';
 export { moduloOwner } from './modulo-hash.ts';
 export { keysMoved, sampleKeys } from './keys-moved.ts';
+export { keyMovement, type KeyMovement } from './key-movement.ts';
 export { keyHash, md5Points } from './key-hash.ts';
 export { createStrategy, type StrategyChoice } from './create-strategy.ts';
