@@ -16,6 +16,7 @@ await runAsProcess((logger) => {
     host: env.HOST,
     port: env.PORT,
     allowedHosts: env.ALLOWED_HOSTS,
+    sessionTimeoutMs: env.SESSION_TIMEOUT_MS,
     ...(env.LB_ROOT && { root: env.LB_ROOT }),
     ...(env.DISCOVERY_SERVICE && { serviceName: env.DISCOVERY_SERVICE }),
     logger: logger.child({ instanceId: env.INSTANCE_ID ?? 'gateway' }),

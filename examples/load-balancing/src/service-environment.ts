@@ -31,6 +31,8 @@ const shared = {
   ALLOWED_HOSTS: listOfNames,
   /** the pattern's root znode; default /load-balancing */
   LB_ROOT: z.string().startsWith('/').optional(),
+  /** the ZooKeeper session timeout asked for; the servers bound it (2 to 20 ticks by default) */
+  SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(10_000),
   /** the x-discovery service name providers register under; default "backend" */
   DISCOVERY_SERVICE: instanceId.optional(),
 };

@@ -1,0 +1,200 @@
+import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
+import { eventually, useDedicatedEnsemble } from '@zk-cookbook/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startGateway, type MembershipChange, type RunningGateway } from '../src/index.ts';
+import { killAll, spawnProvider, type ProviderProcess } from './provider-process.ts';
+import { quietLogger, through } from './support.ts';
+
+/**
+ * The gateway's invariant under a real crash, on an ensemble of its own: while a bounded loop of
+ * requests runs on loopback, a provider is killed with SIGKILL — and no client GET fails. Its
+ * connections are refused at once, so the gateway retries each GET on another provider and the
+ * provider's circuit opens after three failures; its ephemeral node stays until its session
+ * expires, and then the gateway's watch drops it. The test measures both times. A provider that
+ * shuts down with SIGTERM deregisters first: it leaves the list at once, and not even a POST fails.
+ */
+const SESSION_TIMEOUT_MS = 4_000;
+const dedicated = useDedicatedEnsemble({ servers: 3, tickTimeMs: 200 });
+
+const started: ChildProcess[] = [];
+let gateway: RunningGateway | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+  killAll(started);
+});
+
+interface LoopResult {
+  status: number;
+  provider: string | undefined;
+  attempts: number;
+  method: string;
+}
+
+/**
+ * `workers` clients sending requests one after another until `until()` holds (or `maxRequests`):
+ * bounded, so a hang shows as a failed test rather than a runaway loop.
+ */
+async function requestLoop(
+  url: string,
+  {
+    workers,
+    maxRequests,
+    until,
+    withPosts,
+  }: { workers: number; maxRequests: number; until: () => boolean; withPosts: boolean },
+): Promise<LoopResult[]> {
+  const results: LoopResult[] = [];
+  let issued = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (!until() && issued < maxRequests) {
+        const n = issued++;
+        const post = withPosts && n % 4 === 3;
+        const answer = post
+          ? await through(url, '/app/orders', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ item: `item-${worker}-${n}` }),
+            })
+          : await through(url, `/app/items/key-${n % 50}`);
+        results.push({
+          status: answer.status,
+          provider: answer.provider,
+          attempts: answer.attempts,
+          method: post ? 'POST' : 'GET',
+        });
+      }
+    }),
+  );
+  return results;
+}
+
+async function setUp(): Promise<{ gateway: RunningGateway; providers: ProviderProcess[] }> {
+  const connect = dedicated.ensemble.connectString;
+  const providers = await Promise.all(
+    [1, 2, 3].map((n) =>
+      spawnProvider(
+        { ZK_CONNECT: connect, INSTANCE_ID: `provider-${n}`, SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS) },
+        started,
+      ),
+    ),
+  );
+  gateway = await startGateway({ connectString: connect, logger: quietLogger });
+  const running = gateway;
+  await eventually(
+    () =>
+      expect(running.providers.providers.map((p) => p.id).sort()).toEqual([
+        'provider-1',
+        'provider-2',
+        'provider-3',
+      ]),
+    {
+      timeoutMs: 30_000,
+    },
+  );
+  return { gateway: running, providers };
+}
+
+const leftAt = (gateway: RunningGateway, id: string): number | undefined =>
+  gateway.feed.membership().find((change: MembershipChange) => change.type === 'left' && change.id === id)
+    ?.at;
+
+describe('a provider killed under load', () => {
+  it('SIGKILL: 0 failed GETs; refused connections open its circuit at once, its session expiry removes it', async () => {
+    const { gateway, providers } = await setUp();
+    const victim = providers[1]!;
+    let killedAt = 0;
+    let circuitOpenAt = 0;
+    let leftSeenAt: number | undefined;
+    let afterLeft = 0;
+    const watchCircuit = setInterval(() => {
+      if (killedAt && !circuitOpenAt && gateway.balancer.circuit('provider-2').state === 'open')
+        circuitOpenAt = Date.now();
+    }, 5);
+    const loop = requestLoop(gateway.url, {
+      workers: 4,
+      maxRequests: 20_000,
+      withPosts: false,
+      // Run on until the provider has been gone from the list for a while.
+      until: () => {
+        leftSeenAt ??= killedAt ? leftAt(gateway, 'provider-2') : undefined;
+        if (leftSeenAt !== undefined) afterLeft++;
+        return afterLeft > 200;
+      },
+    });
+    await eventually(() => expect(gateway.stats.provider('provider-2').served).toBeGreaterThan(50), {
+      timeoutMs: 20_000,
+    });
+    victim.child.kill('SIGKILL');
+    killedAt = Date.now();
+    await once(victim.child, 'exit');
+    const results = await loop;
+    clearInterval(watchCircuit);
+
+    const gets = results.filter((result) => result.method === 'GET');
+    const failed = gets.filter((result) => result.status !== 200);
+    expect(failed, JSON.stringify(failed.slice(0, 5))).toEqual([]);
+    expect(gets.length).toBeGreaterThan(400);
+
+    const removedAfterMs = leftSeenAt! - killedAt;
+    const circuitAfterMs = circuitOpenAt - killedAt;
+    // The ephemeral node goes when the session expires: not before the session timeout's last
+    // heartbeat could have arrived, and not much after the timeout.
+    expect(removedAfterMs).toBeGreaterThan(SESSION_TIMEOUT_MS / 2);
+    expect(removedAfterMs).toBeLessThan(SESSION_TIMEOUT_MS + 3_000);
+    // Refused connections are noticed at once: the circuit opens long before ZooKeeper knows.
+    expect(circuitOpenAt).toBeGreaterThan(0);
+    expect(circuitAfterMs).toBeLessThan(1_000);
+    const victimTraffic = gateway.stats.provider('provider-2');
+    // Sent to it after the kill: the failures that opened the circuit (3, plus those already on the
+    // way from the other workers) and the odd half-open trial — never a steady share.
+    expect(victimTraffic.failed).toBeGreaterThanOrEqual(3);
+    expect(victimTraffic.failed).toBeLessThanOrEqual(3 + 4 + 2);
+    expect(gateway.stats.clientTotals.retries).toBe(victimTraffic.failed);
+    const retried = gets.filter((result) => result.attempts > 1);
+    expect(retried.every((result) => result.provider !== 'provider-2')).toBe(true);
+    console.log(
+      `[load-balancing fault] SIGKILL: ${gets.length} GETs, 0 failed, ${retried.length} retried; ` +
+        `circuit open ${circuitAfterMs} ms after the kill (connection refused), ` +
+        `provider left the list ${removedAfterMs} ms after the kill (session timeout ${SESSION_TIMEOUT_MS} ms)`,
+    );
+  }, 90_000);
+
+  it('SIGTERM: it deregisters before it stops, leaves the list at once, and no GET or POST fails', async () => {
+    const { gateway, providers } = await setUp();
+    const leaving = providers[0]!;
+    let stoppedAt = 0;
+    let afterLeft = 0;
+    let leftSeenAt: number | undefined;
+    const loop = requestLoop(gateway.url, {
+      workers: 4,
+      maxRequests: 20_000,
+      withPosts: true,
+      until: () => {
+        leftSeenAt ??= stoppedAt ? leftAt(gateway, 'provider-1') : undefined;
+        if (leftSeenAt !== undefined) afterLeft++;
+        return afterLeft > 200;
+      },
+    });
+    await eventually(() => expect(gateway.stats.provider('provider-1').served).toBeGreaterThan(50), {
+      timeoutMs: 20_000,
+    });
+    leaving.child.kill('SIGTERM');
+    stoppedAt = Date.now();
+    const [code] = (await once(leaving.child, 'exit')) as [number | null];
+    const results = await loop;
+    expect(code).toBe(0);
+    const failed = results.filter((result) => result.status !== 200 && result.status !== 201);
+    expect(failed, JSON.stringify(failed.slice(0, 5))).toEqual([]);
+    expect(results.filter((result) => result.method === 'POST').length).toBeGreaterThan(50);
+    const removedAfterMs = leftSeenAt! - stoppedAt;
+    expect(removedAfterMs).toBeLessThan(1_000);
+    expect(gateway.stats.provider('provider-1').failed).toBe(0);
+    console.log(
+      `[load-balancing fault] SIGTERM: ${results.length} requests (${results.filter((r) => r.method === 'POST').length} POSTs), 0 failed; ` +
+        `provider left the list ${removedAfterMs} ms after SIGTERM (deregistered)`,
+    );
+  }, 90_000);
+});
