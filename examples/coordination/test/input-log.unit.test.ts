@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CoordinationError, parseInputLog } from '../src/index.ts';
+import type { CoordinationError} from '../src/index.ts';
+import { parseInputLog } from '../src/index.ts';
 import { shippedRecords } from './support.ts';
 
 describe('the input log', () => {
