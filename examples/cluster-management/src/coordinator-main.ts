@@ -12,6 +12,7 @@ await runService((logger) => {
     connectString: env.ZK_CONNECT,
     id: env.INSTANCE_ID ?? `coordinator-${hostname()}`,
     strategy: env.ASSIGNMENT_STRATEGY,
+    seedSources: env.SEED_SOURCES,
     ...(env.CLUSTER_ROOT && { root: env.CLUSTER_ROOT }),
     ...(env.ADVERTISED_URL && { advertisedUrl: env.ADVERTISED_URL }),
     ...(env.SESSION_TIMEOUT_MS && { sessionTimeoutMs: env.SESSION_TIMEOUT_MS }),

@@ -33,6 +33,17 @@ const common = z.object({
 
 const coordinator = common.extend({
   ASSIGNMENT_STRATEGY: z.enum(['sticky', 'redeal']).default('sticky'),
+  /** comma-separated source ids created at start when missing, so a demo has something to assign */
+  SEED_SOURCES: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(nodeId)),
 });
 
 export type CollectorEnvironment = z.infer<typeof common>;

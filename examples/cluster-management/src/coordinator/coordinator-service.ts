@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import { ZooKeeperClient } from '@zk-cookbook/core/client';
+import { ZooKeeperClient, isZooKeeperError, joinPath } from '@zk-cookbook/core/client';
 import {
   EventStreams,
   createApp,
@@ -16,7 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { STRATEGIES, type StrategyName } from '../assignment/strategies.ts';
 import { ClusterManagementError } from '../errors.ts';
-import { DEFAULT_ROOT, clusterLayout, nodeId } from '../layout.ts';
+import { DEFAULT_ROOT, clusterLayout, nodeId, type ClusterLayout } from '../layout.ts';
 import { pagesRouter } from '../pages.ts';
 import { Coordinator } from './coordinator.ts';
 import { coordinatorRouter } from './coordinator-api.ts';
@@ -26,6 +26,8 @@ export interface CoordinatorServiceOptions {
   id: string;
   /** default sticky */
   strategy?: StrategyName;
+  /** source ids created at start when missing (a demo's sources) */
+  seedSources?: readonly string[];
   root?: string;
   host?: string;
   port?: number;
@@ -131,15 +133,18 @@ export async function startCoordinator(options: CoordinatorServiceOptions): Prom
     await client.close();
     throw error;
   }
-  const started = coordinator.start({ timeoutMs: 60_000 }).then(
-    () => {
-      ready = true;
-    },
-    (error: unknown) => {
-      startFailure = error as Error;
-      logger.error({ err: error }, 'could not start the coordinator');
-    },
-  );
+  const started = coordinator
+    .start({ timeoutMs: 60_000 })
+    .then(() => seedSources(client, layout, options.seedSources ?? []))
+    .then(
+      () => {
+        ready = true;
+      },
+      (error: unknown) => {
+        startFailure = error as Error;
+        logger.error({ err: error }, 'could not start the coordinator');
+      },
+    );
   logger.info({ url: server.url, root: layout.root, strategy: strategy.name }, 'coordinator listening');
 
   let closing: Promise<void> | undefined;
@@ -160,4 +165,22 @@ export async function startCoordinator(options: CoordinatorServiceOptions): Prom
       return closing;
     },
   };
+}
+
+/** Creates each source that does not exist yet; an existing one (maybe edited since) is left alone. */
+async function seedSources(
+  client: ZooKeeperClient,
+  layout: ClusterLayout,
+  sources: readonly string[],
+): Promise<void> {
+  for (const source of sources) {
+    try {
+      await client.create(
+        joinPath(layout.sources, source),
+        JSON.stringify({ path: `/var/log/${source}.log` }),
+      );
+    } catch (error) {
+      if (!isZooKeeperError(error, 'NODEEXISTS')) throw error;
+    }
+  }
 }

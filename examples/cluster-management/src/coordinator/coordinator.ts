@@ -40,15 +40,7 @@ export interface CoordinatorOptions {
 /** One thing the management view noticed, for the page and the API. */
 export interface ClusterEvent {
   at: number;
-  type:
-    | 'joined'
-    | 'left'
-    | 'statusChanged'
-    | 'rebalanced'
-    | 'leader'
-    | 'notLeader'
-    | 'sourceAdded'
-    | 'sourceRemoved';
+  type: 'joined' | 'left' | 'rebalanced' | 'leader' | 'notLeader' | 'sourceAdded' | 'sourceRemoved';
   machine?: string;
   source?: string;
   detail?: string;
@@ -124,10 +116,9 @@ export class Coordinator extends EventEmitter<CoordinatorEvents> {
 
     this.member.on('memberJoined', (machine) => this.membershipChanged('joined', machine));
     this.member.on('memberLeft', (machine) => this.membershipChanged('left', machine));
-    this.member.on('memberChanged', (machine) => {
-      this.record({ type: 'statusChanged', machine });
-      this.emit('changed');
-    });
+    // Status changes are frequent and mostly uninteresting (the book's "watch less" warning): they
+    // refresh the view but are not worth an entry in the event log.
+    this.member.on('memberChanged', () => this.emit('changed'));
     this.member.on('failure', (error) => logger.warn({ err: error }, 'membership view failure'));
     this.sources.on('created', (node) => this.sourcesChanged('sourceAdded', node.path));
     this.sources.on('deleted', (node) => this.sourcesChanged('sourceRemoved', node.path));
