@@ -1,3 +1,4 @@
+/* global document, EventSource */
 // The live view: one Server-Sent Events stream from the coordinator, a full snapshot per change.
 const statusLine = document.getElementById('status');
 const coordinatorList = document.getElementById('coordinators');
