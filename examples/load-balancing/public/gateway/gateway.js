@@ -1,4 +1,4 @@
-/* global document, EventSource, CSS */
+/* global document, EventSource */
 // The gateway's live page: plain JavaScript and SVG, everything from this gateway (no CDN).
 const COLOURS = ['#5470c6', '#91cc75', '#ee6666', '#fac858', '#73c0de', '#3ba272', '#fc8452', '#9a60b4'];
 const HISTORY = 60;
@@ -47,8 +47,10 @@ function drawChart() {
   const ids = [
     ...new Set([...state.providers.map((p) => p.id), ...samples.flatMap((s) => Object.keys(s.served))]),
   ];
+  const rate = (sample, id) => (sample.served[id] ?? 0) / sample.seconds;
   let top = 1;
-  for (const sample of samples) for (const value of Object.values(sample.served)) top = Math.max(top, value);
+  for (const sample of samples)
+    for (const id of Object.keys(sample.served)) top = Math.max(top, rate(sample, id));
   const x = (index) => left + ((width - left - 10) * index) / (HISTORY - 1);
   const y = (value) => height - bottom - ((height - bottom - 10) * value) / top;
   for (const fraction of [0, 0.5, 1]) {
@@ -67,7 +69,7 @@ function drawChart() {
   const offset = HISTORY - samples.length;
   for (const id of ids) {
     const points = samples.map(
-      (sample, index) => `${x(offset + index).toFixed(1)},${y(sample.served[id] ?? 0).toFixed(1)}`,
+      (sample, index) => `${x(offset + index).toFixed(1)},${y(rate(sample, id)).toFixed(1)}`,
     );
     if (points.length === 0) continue;
     const line = document.createElementNS(SVG, 'polyline');
@@ -144,17 +146,14 @@ function drawTable() {
     );
     return row;
   });
-  // Keep an input being edited: redraw only rows whose input is not focused.
+  // A weight being typed in must survive the redraw: keep that row as it is, in its new place.
   const body = $('#providers tbody');
-  const focused = document.activeElement?.closest?.('tr');
-  if (focused && body.contains(focused)) {
-    for (const row of rows) {
-      const existing = body.querySelector(`tr[data-provider="${CSS.escape(row.dataset.provider)}"]`);
-      if (existing && existing !== focused) existing.replaceWith(row);
-    }
-  } else {
-    body.replaceChildren(...rows);
-  }
+  const editing = document.activeElement?.tagName === 'INPUT' ? document.activeElement.closest('tr') : null;
+  body.replaceChildren(
+    ...rows.map((row) =>
+      editing && body.contains(editing) && editing.dataset.provider === row.dataset.provider ? editing : row,
+    ),
+  );
   const t = state.totals;
   $('#totals').textContent =
     `strategy ${state.strategy}${state.preferZone ? `, preferring ${state.preferZone}` : ''} · ` +

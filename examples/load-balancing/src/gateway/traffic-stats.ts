@@ -8,9 +8,12 @@ export interface ProviderTraffic {
   failed: number;
 }
 
-/** One second of traffic: requests each provider served in it. */
+/** One interval of traffic: requests each provider served in it. */
 export interface TrafficSample {
+  /** when the interval ended (epoch ms) */
   at: number;
+  /** its length, so a page can show requests per second whatever the interval */
+  seconds: number;
   served: Record<string, number>;
 }
 
@@ -34,6 +37,7 @@ export class TrafficStats {
   private readonly totals: ClientTotals = { requests: 0, answered: 0, failed: 0, retries: 0 };
   private readonly history: TrafficSample[] = [];
   private servedAtLastSample = new Map<string, number>();
+  private lastSampleAt = Date.now();
 
   constructor(private readonly historyLength = 60) {}
 
@@ -74,7 +78,8 @@ export class TrafficStats {
       next.set(id, traffic.served);
     }
     this.servedAtLastSample = next;
-    const sample = { at: now, served };
+    const sample = { at: now, seconds: Math.max(0.001, (now - this.lastSampleAt) / 1000), served };
+    this.lastSampleAt = now;
     this.history.push(sample);
     if (this.history.length > this.historyLength) this.history.shift();
     return sample;
