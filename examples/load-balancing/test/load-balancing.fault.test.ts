@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { eventually, useDedicatedEnsemble } from '@zk-cookbook/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateway, type MembershipChange, type RunningGateway } from '../src/index.ts';
-import { killAll, spawnProvider, type ProviderProcess } from './provider-process.ts';
+import { killAll, spawnProvider, type PatternProcess } from './pattern-process.ts';
 import { quietLogger, through } from './support.ts';
 
 /**
@@ -71,7 +71,7 @@ async function requestLoop(
   return results;
 }
 
-async function setUp(): Promise<{ gateway: RunningGateway; providers: ProviderProcess[] }> {
+async function setUp(): Promise<{ gateway: RunningGateway; providers: PatternProcess[] }> {
   const connect = dedicated.ensemble.connectString;
   const providers = await Promise.all(
     [1, 2, 3].map((n) =>

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { ZooKeeperClient } from '@zk-cookbook/core/client';
 import { eventually, useZooKeeper } from '@zk-cookbook/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayView } from '../src/index.ts';
-import { killAll } from './provider-process.ts';
+import { killAll, startInPattern } from './pattern-process.ts';
 import { getJson, tally, through } from './support.ts';
 
 /**
@@ -15,23 +15,12 @@ import { getJson, tally, through } from './support.ts';
  */
 const zk = useZooKeeper('load-balancing-run');
 const CLI = fileURLToPath(new URL('../../../shared/bin/zk-cookbook.js', import.meta.url));
-const PATTERN_DIRECTORY = fileURLToPath(new URL('../', import.meta.url));
 
 const started: ChildProcess[] = [];
 afterEach(() => killAll(started));
 
-function run(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, args, {
-    cwd: PATTERN_DIRECTORY,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { child, output: () => text };
-}
+const run = (args: string[], env: Record<string, string>) =>
+  startInPattern(args, { LOG_LEVEL: 'warn', ...env }, started);
 
 describe('npx zk-cookbook run load-balancing', () => {
   it('starts three providers and the gateway, balances by weight, and stops them all gracefully on Ctrl-C', async () => {
