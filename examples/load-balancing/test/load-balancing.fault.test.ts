@@ -2,7 +2,12 @@ import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { eventually, useDedicatedEnsemble } from '@zk-cookbook/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startGateway, type MembershipChange, type RunningGateway } from '../src/index.ts';
+import {
+  startGateway,
+  type GatewayOptions,
+  type MembershipChange,
+  type RunningGateway,
+} from '../src/index.ts';
 import { killAll, spawnProvider, type PatternProcess } from './pattern-process.ts';
 import { quietLogger, through } from './support.ts';
 
@@ -71,7 +76,9 @@ async function requestLoop(
   return results;
 }
 
-async function setUp(): Promise<{ gateway: RunningGateway; providers: PatternProcess[] }> {
+async function setUp(
+  gatewayOptions: Partial<GatewayOptions> = {},
+): Promise<{ gateway: RunningGateway; providers: PatternProcess[] }> {
   const connect = dedicated.ensemble.connectString;
   const providers = await Promise.all(
     [1, 2, 3].map((n) =>
@@ -81,7 +88,7 @@ async function setUp(): Promise<{ gateway: RunningGateway; providers: PatternPro
       ),
     ),
   );
-  gateway = await startGateway({ connectString: connect, logger: quietLogger });
+  gateway = await startGateway({ connectString: connect, logger: quietLogger, ...gatewayOptions });
   const running = gateway;
   await eventually(
     () =>
@@ -195,6 +202,52 @@ describe('a provider killed under load', () => {
     console.log(
       `[load-balancing fault] SIGTERM: ${results.length} requests (${results.filter((r) => r.method === 'POST').length} POSTs), 0 failed; ` +
         `provider left the list ${removedAfterMs} ms after SIGTERM (deregistered)`,
+    );
+  }, 90_000);
+
+  it('SIGSTOP: attempts time out and go elsewhere (0 failed GETs); after SIGCONT a trial closes the circuit', async () => {
+    const { gateway, providers } = await setUp({
+      attemptTimeoutMs: 300,
+      breaker: { failureThreshold: 3, openMs: 1_000 },
+    });
+    const paused = providers[2]!;
+    let resumed = false;
+    let servedAfterResume = 0;
+    const loop = requestLoop(gateway.url, {
+      workers: 4,
+      maxRequests: 20_000,
+      withPosts: false,
+      until: () => resumed && gateway.stats.provider('provider-3').served > servedAfterResume + 20,
+    });
+    await eventually(() => expect(gateway.stats.provider('provider-3').served).toBeGreaterThan(50), {
+      timeoutMs: 20_000,
+    });
+    paused.child.kill('SIGSTOP');
+    const pausedAt = Date.now();
+    try {
+      // Its connections are still accepted by the kernel, so only the attempt timeout notices.
+      await eventually(() => expect(gateway.balancer.circuit('provider-3').state).toBe('open'), {
+        timeoutMs: 10_000,
+      });
+    } finally {
+      paused.child.kill('SIGCONT');
+    }
+    const openedAfterMs = Date.now() - pausedAt;
+    servedAfterResume = gateway.stats.provider('provider-3').served;
+    resumed = true;
+    // Paused well inside its 4 s session: it never left the list, and comes back through a trial.
+    await eventually(() => expect(gateway.balancer.circuit('provider-3').state).toBe('closed'), {
+      timeoutMs: 10_000,
+    });
+    const results = await loop;
+    const failed = results.filter((result) => result.status !== 200);
+    expect(failed, JSON.stringify(failed.slice(0, 5))).toEqual([]);
+    expect(leftAt(gateway, 'provider-3')).toBeUndefined();
+    expect(gateway.stats.provider('provider-3').failed).toBeGreaterThanOrEqual(3);
+    expect(gateway.balancer.circuit('provider-3').timesOpened).toBeGreaterThanOrEqual(1);
+    console.log(
+      `[load-balancing fault] SIGSTOP: ${results.length} GETs, 0 failed, ${gateway.stats.clientTotals.retries} retried; ` +
+        `circuit open ${openedAfterMs} ms after the pause (attempt timeout 300 ms), closed again after SIGCONT`,
     );
   }, 90_000);
 });
