@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 import { eventually, useZooKeeper } from '@zk-cookbook/core/testing';
 import { ServiceDiscovery } from '@zk-cookbook/core/recipes/discovery';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -307,6 +308,24 @@ describe('bad input gets a 4xx JSON error', () => {
     expect((await putJson(`${providers[0]!.url}/admin/weight`, { weight: -1 })).status).toBe(400);
     expect((await putJson(`${providers[0]!.url}/admin/failing`, { failing: 'yes' })).status).toBe(400);
     expect((await through(gateway.url, '/app/slow?ms=abc')).status).toBe(400);
+  });
+
+  it('a client that hangs up mid-body costs nothing: no attempt, and the gateway serves on', async () => {
+    const before = await stateOf();
+    const { port } = new URL(gateway.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      'POST /app/orders HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"item":',
+    );
+    socket.destroy();
+    await once(socket, 'close');
+    expect((await through(gateway.url, '/app/hello')).status).toBe(200);
+    const after = await stateOf();
+    // One request more (the GET), not two: the cut-off POST went to no provider.
+    expect(after.totals.requests).toBe(before.totals.requests + 1);
+    const sent = (view: GatewayView) => view.providers.reduce((sum, provider) => sum + provider.sent, 0);
+    expect(sent(after)).toBe(sent(before) + 1);
   });
 
   it('a body larger than the gateway holds gets 413, and nothing reaches a provider', async () => {

@@ -160,7 +160,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       path.startsWith(`${PROXIED_PREFIX}/`) ||
       path.startsWith(`${PROXIED_PREFIX}?`)
     ) {
-      void proxy(request, response);
+      proxy(request, response).catch((error: unknown) => {
+        // Not expected (the proxy answers every failure it knows of), but a bug must not end the process.
+        logger.error({ err: error, path }, 'proxying failed');
+        if (!response.headersSent)
+          response.status(500).json({ error: { code: 'GATEWAY_ERROR', message: 'the gateway failed' } });
+        else response.destroy();
+      });
       return;
     }
     next();

@@ -203,6 +203,11 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
     });
     request.once('end', () => resolve(Buffer.concat(chunks)));
     request.once('error', reject);
+    // A client that goes away mid-body never sends 'end'; without this the request would wait forever.
+    request.once('close', () => {
+      if (!request.complete)
+        reject(new HttpError(400, 'REQUEST_ABORTED', 'the client closed the request mid-body'));
+    });
   });
 }
 
