@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CoordinationError} from '../src/index.ts';
+import type { CoordinationError } from '../src/index.ts';
 import { parseInputLog } from '../src/index.ts';
 import { shippedRecords } from './support.ts';
 
