@@ -4,12 +4,13 @@ import { eventually, useDedicatedEnsemble } from '@zk-cookbook/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   startGateway,
+  startProvider,
   type GatewayOptions,
   type MembershipChange,
   type RunningGateway,
 } from '../src/index.ts';
 import { killAll, spawnProvider, type PatternProcess } from './pattern-process.ts';
-import { quietLogger, through } from './support.ts';
+import { putJson, quietLogger, through } from './support.ts';
 
 /**
  * The gateway's invariant under a real crash, on an ensemble of its own: while a bounded loop of
@@ -248,6 +249,110 @@ describe('a provider killed under load', () => {
     console.log(
       `[load-balancing fault] SIGSTOP: ${results.length} GETs, 0 failed, ${gateway.stats.clientTotals.retries} retried; ` +
         `circuit open ${openedAfterMs} ms after the pause (attempt timeout 300 ms), closed again after SIGCONT`,
+    );
+  }, 90_000);
+});
+
+describe('sessions expiring under load', () => {
+  it('a provider’s session expires: it leaves the list, serves on, and comes back with its latest weight', async () => {
+    const { gateway } = await setUp();
+    const provider = await startProvider({
+      connectString: dedicated.ensemble.connectString,
+      instanceId: 'provider-4',
+      sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      logger: quietLogger,
+    });
+    try {
+      await eventually(() => expect(gateway.providers.providers.map((p) => p.id)).toContain('provider-4'));
+      expect((await putJson(`${provider.url}/admin/weight`, { weight: 3 })).status).toBe(200);
+      await eventually(() =>
+        expect(gateway.providers.providers.find((p) => p.id === 'provider-4')?.weight).toBe(3),
+      );
+      let done = false;
+      const loop = requestLoop(gateway.url, {
+        workers: 4,
+        maxRequests: 20_000,
+        withPosts: true,
+        until: () => done,
+      });
+      const expired = provider.client.sessionId;
+      await dedicated.ensemble.expireSession({
+        sessionId: expired,
+        sessionPassword: provider.client.sessionPassword,
+        connectedServer: provider.client.connectedServer,
+      });
+      // Gone with the session, then registered again on the new one — with weight 3, not the first 1.
+      const changes = () => gateway.feed.membership().filter((change) => change.id === 'provider-4');
+      await eventually(() => expect(changes().some((change) => change.type === 'left')).toBe(true), {
+        timeoutMs: 15_000,
+      });
+      await eventually(
+        () => {
+          const last = changes().at(-1)!;
+          expect(last.type).toBe('joined');
+          expect(last.provider.weight).toBe(3);
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(provider.client.sessionId).not.toBe(expired);
+      const servedAgain = gateway.stats.provider('provider-4').served;
+      await eventually(
+        () => expect(gateway.stats.provider('provider-4').served).toBeGreaterThan(servedAgain + 20),
+        {
+          timeoutMs: 15_000,
+        },
+      );
+      done = true;
+      const results = await loop;
+      const failed = results.filter((result) => result.status !== 200 && result.status !== 201);
+      expect(failed, JSON.stringify(failed.slice(0, 5))).toEqual([]);
+    } finally {
+      await provider.close();
+    }
+  }, 90_000);
+
+  it('the gateway’s session expires: it keeps routing with its list, then reads it again', async () => {
+    const { gateway } = await setUp();
+    let done = false;
+    const loop = requestLoop(gateway.url, {
+      workers: 4,
+      maxRequests: 20_000,
+      withPosts: true,
+      until: () => done,
+    });
+    await eventually(() => expect(gateway.stats.clientTotals.answered).toBeGreaterThan(100), {
+      timeoutMs: 20_000,
+    });
+    const expired = gateway.client.sessionId;
+    await dedicated.ensemble.expireSession({
+      sessionId: expired,
+      sessionPassword: gateway.client.sessionPassword,
+      connectedServer: gateway.client.connectedServer,
+    });
+    await eventually(() => expect(gateway.client.sessionId).not.toBe(expired), { timeoutMs: 15_000 });
+    // A provider joining after the expiry is seen: the watch works on the new session.
+    const late = await startProvider({
+      connectString: dedicated.ensemble.connectString,
+      instanceId: 'provider-late',
+      logger: quietLogger,
+    });
+    try {
+      await eventually(() => expect(gateway.stats.provider('provider-late').served).toBeGreaterThan(20), {
+        timeoutMs: 15_000,
+      });
+    } finally {
+      done = true;
+      await late.close();
+    }
+    const results = await loop;
+    const failed = results.filter((result) => result.status !== 200 && result.status !== 201);
+    expect(failed, JSON.stringify(failed.slice(0, 5))).toEqual([]);
+    await eventually(() =>
+      expect(gateway.providers.providers.map((p) => p.id).sort()).toEqual([
+        'provider-1',
+        'provider-2',
+        'provider-3',
+      ]),
     );
   }, 90_000);
 });
