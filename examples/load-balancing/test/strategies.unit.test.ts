@@ -8,6 +8,7 @@ import {
   ZonePreferring,
   createStrategy,
   keyHash as hashOf,
+  keyMovement,
   keysMoved,
   moduloOwner,
   sampleKeys,
@@ -171,6 +172,24 @@ describe('consistent hashing', () => {
     const ring = new HashRing([provider('only')]);
     expect(ring.ownerOf(0xffff_ffff)?.id).toBe('only');
     expect(new HashRing([]).ownerOf(5)).toBeUndefined();
+  });
+});
+
+describe('key movement report', () => {
+  const providers = (count: number) => Array.from({ length: count }, (_, index) => provider(`p${index + 1}`));
+  const keys = sampleKeys(10_000);
+
+  it('measures a join against modulo and the least possible share', () => {
+    const movement = keyMovement(providers(5), providers(6), keys);
+    expect(movement.ideal).toBeCloseTo(1 / 6, 6);
+    expect(Math.abs(movement.consistentHash - movement.ideal)).toBeLessThan(0.05);
+    expect(movement.modulo).toBeGreaterThan(0.75);
+  });
+
+  it('a leave moves the same keys back, whatever order the providers come in', () => {
+    const join = keyMovement(providers(5), providers(6), keys);
+    const leave = keyMovement([...providers(6)].reverse(), providers(5), keys);
+    expect(leave).toEqual(join);
   });
 });
 

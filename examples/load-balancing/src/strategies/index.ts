@@ -13,7 +13,7 @@ export { LeastActive } from './least-active.ts';
 export { ConsistentHash } from './consistent-hash.ts';
 export { HashRing, DEFAULT_POINTS_PER_WEIGHT } from './hash-ring.ts';
 export { ZonePreferring } from './zone-preferring.ts';
-export { moduloOwner } from './modulo-hash.ts';
+export { moduloOwner, moduloOwnerOfHash } from './modulo-hash.ts';
 export { keysMoved, sampleKeys } from './keys-moved.ts';
 export { keyMovement, type KeyMovement } from './key-movement.ts';
 export { keyHash, md5Points } from './key-hash.ts';

@@ -1,7 +1,7 @@
 import { HashRing } from './hash-ring.ts';
 import { keyHash } from './key-hash.ts';
 import { keysMoved } from './keys-moved.ts';
-import { moduloOwner } from './modulo-hash.ts';
+import { moduloOwnerOfHash } from './modulo-hash.ts';
 import type { Candidate } from './strategy.ts';
 
 export interface KeyMovement {
@@ -36,16 +36,19 @@ export function keyMovement(
   ];
   const weightOf = (candidates: readonly Candidate[]) => candidates.reduce((sum, c) => sum + c.weight, 0);
   const larger = Math.max(weightOf(before), weightOf(after));
+  // One MD5 per key, not four: the gateway runs this on its event loop at every join and leave.
+  const hashes = new Map(keys.map((key) => [key, keyHash(key)]));
+  const hashOf = (key: string) => hashes.get(key)!;
   return {
     consistentHash: keysMoved(
       keys,
-      (key) => ringBefore.ownerOf(keyHash(key))?.id,
-      (key) => ringAfter.ownerOf(keyHash(key))?.id,
+      (key) => ringBefore.ownerOf(hashOf(key))?.id,
+      (key) => ringAfter.ownerOf(hashOf(key))?.id,
     ),
     modulo: keysMoved(
       keys,
-      (key) => moduloOwner(moduloBefore, key)?.id,
-      (key) => moduloOwner(moduloAfter, key)?.id,
+      (key) => moduloOwnerOfHash(moduloBefore, hashOf(key))?.id,
+      (key) => moduloOwnerOfHash(moduloAfter, hashOf(key))?.id,
     ),
     ideal: larger > 0 ? weightOf(changed) / larger : 0,
   };

@@ -7,6 +7,13 @@ import type { Candidate } from './strategy.ts';
  * them), so every provider's cache goes cold at once. Not offered as a gateway strategy.
  */
 export function moduloOwner<C extends Candidate>(candidates: readonly C[], key: string): C | undefined {
-  if (candidates.length === 0) return undefined;
-  return candidates[keyHash(key) % candidates.length];
+  return moduloOwnerOfHash(candidates, keyHash(key));
+}
+
+/** The same for a key already hashed (keyHash). */
+export function moduloOwnerOfHash<C extends Candidate>(
+  candidates: readonly C[],
+  hash: number,
+): C | undefined {
+  return candidates.length === 0 ? undefined : candidates[hash % candidates.length];
 }
