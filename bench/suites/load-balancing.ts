@@ -139,7 +139,10 @@ async function measureOverhead(
     await gateway?.stop();
     await provider?.stop();
     const admin = await ZooKeeperClient.connect(ensemble.connectString, { logger: {} });
-    await deleteRecursive(admin, root).catch(() => undefined);
+    // Tidying only: a leftover subtree under /zk-cookbook-bench is never read by a later run.
+    await deleteRecursive(admin, root).catch((error: unknown) =>
+      log(`could not remove ${root}: ${String(error)}`),
+    );
     await admin.close();
   }
 
