@@ -166,9 +166,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       closing ??= (async () => {
         stopping.abort();
         await server.close({ graceMs: 2_000 });
-        await started;
-        // Leadership first, so that a successor starts as early as possible.
+        // Leadership first, so that a successor starts as early as possible; closing the latch also
+        // ends a join still waiting for a connection, which `started` may be waiting on.
         await runner.close();
+        await started;
         await rounds.close();
         await heartbeat.close();
         await client.close();
