@@ -21,7 +21,9 @@ import { killAll, startWorkerProcess, type WorkerProcess } from './worker-proces
  * 2. SIGSTOP the new RUNNING worker past its session timeout → the third takes over; then SIGCONT:
  *    the woken worker, which still believed itself leader with a batch in hand, must write nothing;
  * 3. at the end the output holds every record exactly once, in order, and the terms' fencing tokens
- *    never go back.
+ *    never go back;
+ * 4. a pause of the (idle) leader shorter than its session: the monitor shows it late, nobody takes
+ *    over, and it carries on in the same term.
  */
 const dedicated = useDedicatedEnsemble({ servers: 3, tickTimeMs: 200 });
 const SESSION_TIMEOUT_MS = 3_000;
@@ -132,11 +134,35 @@ describe('one RUNNING instance under kill -9 and SIGSTOP', () => {
     expect(terms.slice(1)).toEqual([secondToken, thirdToken]);
     const checkpoint = await readCheckpoint(reader, layout);
     expect(checkpoint.checkpoint.token).toBe(thirdToken);
+
+    // 4. A pause shorter than the session: nobody takes over, and missed beats are the only sign.
+    const idleLeader = (await third.status()).token;
+    const shortPauseAt = Date.now();
+    third.child.kill('SIGSTOP');
+    try {
+      await eventually(() => expect(monitor!.board.get(third.instanceId)?.liveness).toBe('late'), {
+        timeoutMs: SESSION_TIMEOUT_MS / 2,
+        intervalMs: 20,
+      });
+    } finally {
+      third.child.kill('SIGCONT');
+    }
+    const shortPauseMs = Date.now() - shortPauseAt;
+    expect(shortPauseMs).toBeLessThan(SESSION_TIMEOUT_MS);
+    await eventually(async () => {
+      expect(monitor!.board.get(third.instanceId)?.liveness).toBe('alive');
+      const status = await third.status();
+      expect(status.role).toBe('RUNNING');
+      // The same term: its session, its latch node and its token survived the pause.
+      expect(status.token).toBe(idleLeader);
+    });
+    expect((await second.status()).role).toBe('STANDBY');
     const secondStatus = await second.status();
     console.info(
       `kill -9: suspected after ${suspectedAfterMs} ms, dead after ${deadAfterMs} ms, standby RUNNING after ${takeoverMs} ms ` +
         `(session timeout ${SESSION_TIMEOUT_MS} ms); SIGSTOP for ${pausedForMs} ms: the woken leader had ${secondStatus.fencedCommits} commit(s) fenced off, ` +
-        `wrote nothing after ${third.instanceId} took over; ${RECORDS.length} records exactly once over ${terms.length} terms`,
+        `wrote nothing after ${third.instanceId} took over; ${RECORDS.length} records exactly once over ${terms.length} terms; ` +
+        `a ${shortPauseMs} ms pause of the leader: late, then alive, same term`,
     );
   }, 150_000);
 });
