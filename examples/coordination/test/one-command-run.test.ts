@@ -38,13 +38,15 @@ describe('npx zk-cookbook run coordination', () => {
     const urls = await eventually(
       () => {
         expect(output()).toContain('Press Ctrl-C to stop everything.');
-        const found = [...output().matchAll(/^\s*(monitor-1|worker-\d)\s+(http:\/\/127\.0\.0\.1:\d+)/gm)];
+        const found = [
+          ...output().matchAll(/^\s*(task-monitor-1|worker-\d)\s+(http:\/\/127\.0\.0\.1:\d+)/gm),
+        ];
         return Object.fromEntries(found.map((match) => [match[1]!, match[2]!]));
       },
       { timeoutMs: 90_000, intervalMs: 200 },
     );
-    expect(Object.keys(urls).sort()).toEqual(['monitor-1', 'worker-1', 'worker-2', 'worker-3']);
-    const monitor = urls['monitor-1']!;
+    expect(Object.keys(urls).sort()).toEqual(['task-monitor-1', 'worker-1', 'worker-2', 'worker-3']);
+    const monitor = urls['task-monitor-1']!;
     expect(output()).toContain(`workers, task and barrier rounds: ${monitor}/`);
     // The demo's pace is 10 records a second: progress shows within a few seconds.
     await eventually(

@@ -27,8 +27,11 @@ export interface WorkerHeartbeatOptions {
  * that the monitor does not mistake it for a death. (A last "STOPPED" beat would not do: a watcher
  * that reads after the deletion never sees the beat before it.)
  *
- * Beats are writes: at 500 ms, three workers add six writes per second to the ensemble. A beat
- * that fails (disconnected) is skipped, not queued: the next one says everything again.
+ * Beats are writes: at 500 ms, three workers add six writes per second to the ensemble, and since a
+ * GroupMember also follows its group, every member reads every other member's beat. Fine for a
+ * handful of workers; with hundreds, beat through a PersistentNode (presence without the view) and
+ * leave the watching to the monitor. A beat that fails (disconnected) is skipped, not queued: the
+ * next one says everything again.
  */
 export class WorkerHeartbeat {
   private readonly member: GroupMember;
