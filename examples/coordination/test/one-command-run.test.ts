@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { eventually, useZooKeeper } from '@zk-cookbook/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BoardView } from '../src/index.ts';
 import { getJson } from './support.ts';
-import { killAll, startWorkerProcess } from './worker-process.ts';
+import { killAll, spawnInPattern, startWorkerProcess } from './worker-process.ts';
 
 /**
  * The pattern as a reader runs it: `npx zk-cookbook run coordination` (against this file's chroot of
@@ -14,23 +14,12 @@ import { killAll, startWorkerProcess } from './worker-process.ts';
  */
 const zk = useZooKeeper('coordination-run');
 const CLI = fileURLToPath(new URL('../../../shared/bin/zk-cookbook.js', import.meta.url));
-const PATTERN_DIRECTORY = fileURLToPath(new URL('../', import.meta.url));
 
 const started: ChildProcess[] = [];
 afterEach(() => killAll(started));
 
-function run(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, args, {
-    cwd: PATTERN_DIRECTORY,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(child);
-  let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { child, output: () => text };
-}
+const run = (args: string[], env: Record<string, string>) =>
+  spawnInPattern(args, { LOG_LEVEL: 'warn', ...env }, started);
 
 describe('npx zk-cookbook run coordination', () => {
   it('starts the monitor and three workers, one RUNNING, and stops them all gracefully on Ctrl-C', async () => {

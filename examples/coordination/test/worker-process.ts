@@ -15,28 +15,41 @@ export interface WorkerProcess {
   status(): Promise<WorkerStatus>;
 }
 
+/**
+ * Runs `node <args>` in the pattern's folder with its output collected; the process is added to
+ * `started`, for killAll.
+ */
+export function spawnInPattern(
+  args: readonly string[],
+  env: Record<string, string>,
+  started: ChildProcess[],
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, args, {
+    cwd: PATTERN_DIRECTORY,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { child, output: () => text };
+}
+
 export async function startWorkerProcess(
   instanceId: string,
   env: Record<string, string>,
   started: ChildProcess[],
 ): Promise<WorkerProcess> {
-  const child = spawn(
-    process.execPath,
+  const { child, output } = spawnInPattern(
     ['--conditions=zk-cookbook-source', '--import', 'tsx', 'src/worker-main.ts', '--port', '0'],
-    {
-      cwd: PATTERN_DIRECTORY,
-      env: { ...process.env, LOG_LEVEL: 'info', INSTANCE_ID: instanceId, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { LOG_LEVEL: 'info', INSTANCE_ID: instanceId, ...env },
+    started,
   );
-  started.push(child);
-  let text = '';
-  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const url = await eventually(
     () => {
-      expect(child.exitCode, text).toBeNull();
-      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"worker listening"/.exec(text);
+      expect(child.exitCode, output()).toBeNull();
+      const match = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"worker listening"/.exec(output());
       expect(match).not.toBeNull();
       return match![1]!;
     },
@@ -46,7 +59,7 @@ export async function startWorkerProcess(
     instanceId,
     child,
     url,
-    output: () => text,
+    output,
     async status() {
       const response = await fetch(`${url}/status`, { signal: AbortSignal.timeout(2_000) });
       return (await response.json()) as WorkerStatus;
