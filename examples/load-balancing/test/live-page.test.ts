@@ -108,12 +108,12 @@ describe('the gateway’s live page in a browser', () => {
   it('drains a provider whose weight is set to 0 on the page', async () => {
     await row('provider-1').getByTestId('weight-input').fill('0');
     await row('provider-1').getByTestId('weight-set').click();
-    await eventually(
-      async () => expect(await row('provider-1').getByTestId('weight-input').inputValue()).toBe('0'),
-      {
-        timeoutMs: 10_000,
-      },
-    );
+    // The gateway's watch saw the new weight in provider-1's registration.
+    await page
+      .locator('[data-testid="membership-entry"][data-type="updated"][data-provider="provider-1"]')
+      .filter({ hasText: 'weight 0' })
+      .waitFor();
+    await row('provider-1').getByTestId('weight-set').filter({ hasText: 'set ✓' }).waitFor();
     // Drained once the gateway has the weight and nothing is still on its way to provider-1.
     await eventually(async () => {
       const drained = (await getJson<GatewayView>(`${gateway.url}/gateway/state`)).body.providers.find(

@@ -77,19 +77,32 @@ async function requestLoop(
   return results;
 }
 
+let tests = 0;
+
+/**
+ * Three provider processes and a gateway under a root of this test's own: a provider SIGKILLed by
+ * the test before leaves its ephemeral node behind for a session timeout, and a namesake registering
+ * over it would show up here as a leave and a join.
+ */
 async function setUp(
   gatewayOptions: Partial<GatewayOptions> = {},
-): Promise<{ gateway: RunningGateway; providers: PatternProcess[] }> {
+): Promise<{ gateway: RunningGateway; providers: PatternProcess[]; root: string }> {
   const connect = dedicated.ensemble.connectString;
+  const root = `/load-balancing-${++tests}`;
   const providers = await Promise.all(
     [1, 2, 3].map((n) =>
       spawnProvider(
-        { ZK_CONNECT: connect, INSTANCE_ID: `provider-${n}`, SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS) },
+        {
+          ZK_CONNECT: connect,
+          LB_ROOT: root,
+          INSTANCE_ID: `provider-${n}`,
+          SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
+        },
         started,
       ),
     ),
   );
-  gateway = await startGateway({ connectString: connect, logger: quietLogger, ...gatewayOptions });
+  gateway = await startGateway({ connectString: connect, root, logger: quietLogger, ...gatewayOptions });
   const running = gateway;
   await eventually(
     () =>
@@ -102,7 +115,7 @@ async function setUp(
       timeoutMs: 30_000,
     },
   );
-  return { gateway: running, providers };
+  return { gateway: running, providers, root };
 }
 
 const leftAt = (gateway: RunningGateway, id: string): number | undefined =>
@@ -255,9 +268,10 @@ describe('a provider killed under load', () => {
 
 describe('sessions expiring under load', () => {
   it('a provider’s session expires: it leaves the list, serves on, and comes back with its latest weight', async () => {
-    const { gateway } = await setUp();
+    const { gateway, root } = await setUp();
     const provider = await startProvider({
       connectString: dedicated.ensemble.connectString,
+      root,
       instanceId: 'provider-4',
       sessionTimeoutMs: SESSION_TIMEOUT_MS,
       logger: quietLogger,
@@ -312,7 +326,7 @@ describe('sessions expiring under load', () => {
   }, 90_000);
 
   it('the gateway’s session expires: it keeps routing with its list, then reads it again', async () => {
-    const { gateway } = await setUp();
+    const { gateway, root } = await setUp();
     let done = false;
     const loop = requestLoop(gateway.url, {
       workers: 4,
@@ -333,6 +347,7 @@ describe('sessions expiring under load', () => {
     // A provider joining after the expiry is seen: the watch works on the new session.
     const late = await startProvider({
       connectString: dedicated.ensemble.connectString,
+      root,
       instanceId: 'provider-late',
       logger: quietLogger,
     });

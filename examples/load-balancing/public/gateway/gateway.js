@@ -104,56 +104,81 @@ function recentShare() {
   return { totals, all };
 }
 
+/** One row per provider, made once and updated in place, so that a click or an edit is never lost to a redraw. */
+const rowsById = new Map();
+
+function makeRow(provider) {
+  const row = element('tr', { 'data-testid': 'provider-row', 'data-provider': provider.id });
+  const weight = element('input', {
+    class: 'weight',
+    type: 'number',
+    min: 0,
+    max: 100,
+    'data-testid': 'weight-input',
+  });
+  const set = element('button', { 'data-testid': 'weight-set' }, 'set');
+  set.addEventListener('click', async () => {
+    const result = await send('PUT', `/gateway/providers/${encodeURIComponent(provider.id)}/weight`, {
+      weight: Number(weight.value),
+    });
+    set.textContent = result.ok ? 'set ✓' : `${result.status}`;
+  });
+  const weightCell = element('td');
+  weightCell.append(weight, set);
+  const cells = {
+    zone: element('td'),
+    circuit: element('td', { 'data-testid': 'circuit' }),
+    active: element('td', { class: 'number' }),
+    served: element('td', { class: 'number', 'data-testid': 'served' }),
+    failed: element('td', { class: 'number' }),
+    share: element('td', { 'data-testid': 'share' }),
+  };
+  row.append(
+    element('td', { 'data-testid': 'provider-id' }, provider.id),
+    cells.zone,
+    weightCell,
+    cells.circuit,
+    cells.active,
+    cells.served,
+    cells.failed,
+    cells.share,
+  );
+  return { row, weight, cells, shownWeight: undefined };
+}
+
 function drawTable() {
   const { totals, all } = recentShare();
-  const rows = state.providers.map((provider) => {
-    const row = element('tr', {
-      'data-testid': 'provider-row',
-      'data-provider': provider.id,
-      'data-circuit': provider.circuit,
-    });
-    const weight = element('input', {
-      class: 'weight',
-      type: 'number',
-      min: 0,
-      max: 100,
-      value: provider.weight,
-      'data-testid': 'weight-input',
-    });
-    const set = element('button', { 'data-testid': 'weight-set' }, 'set');
-    set.addEventListener('click', async () => {
-      const result = await send('PUT', `/gateway/providers/${encodeURIComponent(provider.id)}/weight`, {
-        weight: Number(weight.value),
-      });
-      set.textContent = result.ok ? 'set ✓' : `${result.status}`;
-    });
-    const weightCell = element('td');
-    weightCell.append(weight, set);
+  const body = $('#providers tbody');
+  const present = new Set(state.providers.map((provider) => provider.id));
+  for (const [id, entry] of rowsById) {
+    if (present.has(id)) continue;
+    entry.row.remove();
+    rowsById.delete(id);
+  }
+  for (const provider of state.providers) {
+    let entry = rowsById.get(provider.id);
+    if (!entry) {
+      entry = makeRow(provider);
+      rowsById.set(provider.id, entry);
+    }
+    // Keep the order of the list; appending a row that is already there moves it.
+    body.append(entry.row);
+    entry.row.dataset.circuit = provider.circuit;
+    // The registered weight replaces what the input shows only when it changes, and never mid-edit.
+    if (entry.shownWeight !== provider.weight && document.activeElement !== entry.weight) {
+      entry.weight.value = String(provider.weight);
+      entry.shownWeight = provider.weight;
+    }
+    entry.cells.zone.textContent = provider.zone;
+    entry.cells.circuit.textContent = provider.circuit;
+    entry.cells.active.textContent = String(provider.active);
+    entry.cells.served.textContent = String(provider.served);
+    entry.cells.failed.textContent = String(provider.failed);
     const share = all > 0 ? (totals[provider.id] ?? 0) / all : 0;
-    const shareCell = element('td', { 'data-testid': 'share' });
     const bar = element('span', { class: 'bar' });
     bar.style.width = `${Math.round(share * 200)}px`;
-    shareCell.append(bar, document.createTextNode(` ${(share * 100).toFixed(0)} %`));
-    row.append(
-      element('td', { 'data-testid': 'provider-id' }, provider.id),
-      element('td', {}, provider.zone),
-      weightCell,
-      element('td', { 'data-testid': 'circuit' }, provider.circuit),
-      element('td', { class: 'number' }, provider.active),
-      element('td', { class: 'number', 'data-testid': 'served' }, provider.served),
-      element('td', { class: 'number' }, provider.failed),
-      shareCell,
-    );
-    return row;
-  });
-  // A weight being typed in must survive the redraw: keep that row as it is, in its new place.
-  const body = $('#providers tbody');
-  const editing = document.activeElement?.tagName === 'INPUT' ? document.activeElement.closest('tr') : null;
-  body.replaceChildren(
-    ...rows.map((row) =>
-      editing && body.contains(editing) && editing.dataset.provider === row.dataset.provider ? editing : row,
-    ),
-  );
+    entry.cells.share.replaceChildren(bar, document.createTextNode(` ${(share * 100).toFixed(0)} %`));
+  }
   const t = state.totals;
   $('#totals').textContent =
     `strategy ${state.strategy}${state.preferZone ? `, preferring ${state.preferZone}` : ''} · ` +
