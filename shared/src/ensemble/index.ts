@@ -9,6 +9,8 @@ export {
   type ProcessExit,
 } from './ensemble-member.ts';
 export { ChildJvm, type JvmCommand } from './child-jvm.ts';
+export { FAST_START_JVM_FLAGS } from './jvm-arguments.ts';
+export { guardDirectory, releaseDirectory } from './process-guard.ts';
 export type { MemberRole, MemberAddress } from './server-config.ts';
 export {
   EnsembleError,
