@@ -149,8 +149,8 @@ async function runSuite(
     formatContenderTable(table),
     '',
     'range: one compare-and-set on the counter per 1000 IDs, the rest from memory; sequential: one create of a ' +
-      'sequential node per ID (deleted in batches afterwards); Curator: a getData and a compare-and-set setData per ID ' +
-      '(its increment), so the sequential generator and Curator both pay a round trip through the leader per ID.',
+      'sequential node per ID, a write through the leader (the nodes are deleted in batches afterwards); Curator: ' +
+      'a getData and a compare-and-set setData per ID (its increment), two round trips of which one a write.',
   ].join('\n');
   return {
     report,
