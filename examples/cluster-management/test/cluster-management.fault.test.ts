@@ -104,8 +104,11 @@ describe('log collection under faults', () => {
     });
     inProcess.push(collector3);
     await collector3.started;
-    const [first] = ensemble.members;
-    proxy = await TcpProxy.start({ host: first!.host, port: first!.clientPort });
+    // Collector 5 reaches one follower only, through the proxy: the ZooKeeper leader is killed last,
+    // and collector 5 must then still have its server.
+    const zkLeaderAtStart = await ensemble.leader();
+    const proxiedServer = ensemble.members.find((member) => member !== zkLeaderAtStart)!;
+    proxy = await TcpProxy.start({ host: proxiedServer.host, port: proxiedServer.clientPort });
     const collector5 = await startCollector({
       connectString: proxy.address,
       id: 'collector-5',
@@ -227,6 +230,7 @@ describe('log collection under faults', () => {
 
     // 5. The ZooKeeper leader dies: every session moves to the survivors after the election.
     const zkLeader = await ensemble.leader();
+    expect(zkLeader!.id).not.toBe(proxiedServer.id);
     const zkKilledAt = Date.now();
     await ensemble.kill(zkLeader!.id);
     await settled('ZooKeeper leader killed', zkKilledAt);
