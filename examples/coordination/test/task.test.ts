@@ -98,8 +98,7 @@ describe('one logical task, several instances', () => {
     });
     const other = started.find((worker) => worker !== first)!;
     await first.close();
-    const handedOverAt = first.runner.progress.checkpoint!.checkpoint.offset;
-    expect(handedOverAt).toBeLessThan(120);
+    expect(first.runner.progress.checkpoint!.checkpoint.offset).toBeLessThan(120);
     await eventually(
       async () => {
         expect(other.runner.role).toBe('RUNNING');
@@ -107,10 +106,16 @@ describe('one logical task, several instances', () => {
       },
       { timeoutMs: 20_000 },
     );
-    // The successor applied exactly what was left.
-    expect(other.runner.progress.appliedByUs).toBe(120 - handedOverAt);
-    const terms = expectExactlyOnceInOrder(await readOutput(reader, layout), shippedRecords(120));
+    const output = await readOutput(reader, layout);
+    const terms = expectExactlyOnceInOrder(output, shippedRecords(120));
     expect(terms).toHaveLength(2);
+    // The successor applied exactly what was left. The first may have committed one batch more than
+    // it knows: close() aborted the wait for a reply already on its way — the ambiguity the
+    // successor's read of the checkpoint settles.
+    const byFirst = output.filter((entry) => entry.instanceId === first.instanceId).length;
+    expect(other.runner.progress.appliedByUs).toBe(120 - byFirst);
+    expect(byFirst - first.runner.progress.appliedByUs).toBeGreaterThanOrEqual(0);
+    expect(byFirst - first.runner.progress.appliedByUs).toBeLessThanOrEqual(1);
   });
 });
 
