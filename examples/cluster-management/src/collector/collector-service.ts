@@ -1,9 +1,8 @@
 import { Gauge } from 'prom-client';
-import { ZooKeeperClient } from '@zk-cookbook/core/client';
+import type { ZooKeeperClient } from '@zk-cookbook/core/client';
 import {
   createApp,
   createMetricsRegistry,
-  defaultLogger,
   healthRouter,
   hostCheck,
   listen,
@@ -11,24 +10,11 @@ import {
   zooKeeperSessionCheck,
   type RunningServer,
 } from '@zk-cookbook/core/http';
-import type { Logger } from 'pino';
-import { ClusterManagementError } from '../errors.ts';
-import { DEFAULT_ROOT, clusterLayout, nodeId } from '../layout.ts';
+import { openServiceSession, type ServiceOptions } from '../service-session.ts';
 import { Collector } from './collector.ts';
 import { collectorRouter } from './collector-api.ts';
 
-export interface CollectorServiceOptions {
-  connectString: string;
-  id: string;
-  root?: string;
-  host?: string;
-  port?: number;
-  allowedHosts?: readonly string[];
-  /** the URL others reach this collector at; default the address it listens on */
-  advertisedUrl?: string;
-  sessionTimeoutMs?: number;
-  logger?: Logger;
-}
+export type CollectorServiceOptions = ServiceOptions;
 
 export interface RunningCollector {
   readonly url: string;
@@ -46,21 +32,7 @@ export interface RunningCollector {
  * ready yet (no ZooKeeper) instead of the process failing to start.
  */
 export async function startCollector(options: CollectorServiceOptions): Promise<RunningCollector> {
-  const id = nodeId.safeParse(options.id);
-  if (!id.success) {
-    throw new ClusterManagementError(
-      'BAD_SETTINGS',
-      'startCollector',
-      `collector id ${JSON.stringify(options.id)}: ${id.error.issues[0]?.message ?? 'invalid'}`,
-    );
-  }
-  const logger = (options.logger ?? defaultLogger()).child({ collector: options.id });
-  const layout = clusterLayout(options.root ?? DEFAULT_ROOT);
-  const host = options.host ?? '127.0.0.1';
-  const client = new ZooKeeperClient(options.connectString, {
-    sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
-    logger: logger.child({ component: 'zookeeper' }),
-  });
+  const { logger, layout, host, client } = openServiceSession('collector', options);
   client.on('suspended', () =>
     logger.warn('disconnected from ZooKeeper: stopped collecting until it is back'),
   );

@@ -1,10 +1,9 @@
 import { Gauge } from 'prom-client';
-import { ZooKeeperClient, isZooKeeperError, joinPath } from '@zk-cookbook/core/client';
+import { isZooKeeperError, joinPath, type ZooKeeperClient } from '@zk-cookbook/core/client';
 import {
   EventStreams,
   createApp,
   createMetricsRegistry,
-  defaultLogger,
   healthRouter,
   hostCheck,
   listen,
@@ -13,28 +12,18 @@ import {
   zooKeeperSessionCheck,
   type RunningServer,
 } from '@zk-cookbook/core/http';
-import type { Logger } from 'pino';
+import { openServiceSession, type ServiceOptions } from '../service-session.ts';
 import { STRATEGIES, type StrategyName } from '../assignment/strategies.ts';
-import { ClusterManagementError } from '../errors.ts';
-import { DEFAULT_ROOT, clusterLayout, nodeId, type ClusterLayout } from '../layout.ts';
+import type { ClusterLayout } from '../layout.ts';
 import { pagesRouter } from '../pages.ts';
 import { Coordinator } from './coordinator.ts';
 import { coordinatorRouter } from './coordinator-api.ts';
 
-export interface CoordinatorServiceOptions {
-  connectString: string;
-  id: string;
+export interface CoordinatorServiceOptions extends ServiceOptions {
   /** default sticky */
   strategy?: StrategyName;
   /** source ids created at start when missing (a demo's sources) */
   seedSources?: readonly string[];
-  root?: string;
-  host?: string;
-  port?: number;
-  allowedHosts?: readonly string[];
-  advertisedUrl?: string;
-  sessionTimeoutMs?: number;
-  logger?: Logger;
 }
 
 export interface RunningCoordinator {
@@ -47,21 +36,7 @@ export interface RunningCoordinator {
 
 /** A coordinator process: the Coordinator, the management API and the live page. */
 export async function startCoordinator(options: CoordinatorServiceOptions): Promise<RunningCoordinator> {
-  const id = nodeId.safeParse(options.id);
-  if (!id.success) {
-    throw new ClusterManagementError(
-      'BAD_SETTINGS',
-      'startCoordinator',
-      `coordinator id ${JSON.stringify(options.id)}: ${id.error.issues[0]?.message ?? 'invalid'}`,
-    );
-  }
-  const logger = (options.logger ?? defaultLogger()).child({ coordinator: options.id });
-  const layout = clusterLayout(options.root ?? DEFAULT_ROOT);
-  const host = options.host ?? '127.0.0.1';
-  const client = new ZooKeeperClient(options.connectString, {
-    sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
-    logger: logger.child({ component: 'zookeeper' }),
-  });
+  const { logger, layout, host, client } = openServiceSession('coordinator', options);
   client.start();
   const strategy = STRATEGIES[options.strategy ?? 'sticky'];
 
