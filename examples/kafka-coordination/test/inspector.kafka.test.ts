@@ -1,0 +1,130 @@
+import { ZooKeeperClient } from '@zk-cookbook/core/client';
+import { LocalEnsemble } from '@zk-cookbook/core/ensemble';
+import { LocalKafka } from '@zk-cookbook/core/kafka';
+import { eventually } from '@zk-cookbook/core/testing';
+import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspectKafkaCluster, type KafkaClusterView } from '../src/inspector/inspect-cluster.ts';
+
+const TOPIC = 'inspected';
+
+// One ensemble and one three-broker cluster for the file; each test leaves all three registered.
+describe('the inspector on a real Kafka 3.9 cluster', () => {
+  let ensemble: LocalEnsemble;
+  let kafka: LocalKafka;
+  let zooKeeper: ZooKeeperClient;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    ensemble = await LocalEnsemble.start({ servers: 1, tickTimeMs: 200 });
+    kafka = await LocalKafka.start({ zooKeeperConnect: ensemble.connectString, brokers: 3 });
+    zooKeeper = await ZooKeeperClient.connect(kafka.zooKeeperConnect);
+    admin = new Kafka({
+      clientId: 'inspector-test',
+      brokers: kafka.bootstrapServers.split(','),
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3 }],
+      waitForLeaders: true,
+    });
+  });
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await zooKeeper?.close();
+    await kafka?.close();
+    await ensemble?.close();
+  });
+
+  const inspect = (): Promise<KafkaClusterView> => inspectKafkaCluster(zooKeeper);
+
+  it('decodes brokers, controller, cluster id and partition state without a schema complaint', async () => {
+    const view = await inspect();
+    expect(view.issues).toEqual([]);
+    expect(view.clusterId).toMatch(/^[\w-]{22}$/);
+    expect(view.brokers.map((broker) => broker.id)).toEqual([1, 2, 3]);
+    for (const broker of view.brokers) {
+      expect(broker.registration.endpoints).toEqual([`PLAINTEXT://${kafka.broker(broker.id).address}`]);
+      expect(broker.brokerEpoch).toBe((await kafka.registration(broker.id))?.czxid.toString());
+    }
+    expect(view.controller).toMatchObject((await kafka.controller())!);
+
+    const topic = view.topics.find((each) => each.name === TOPIC);
+    expect(topic?.topicId).toMatch(/^[\w-]{22}$/);
+    expect(topic?.partitions.map((each) => each.partition)).toEqual([0, 1, 2]);
+    for (const partition of topic!.partitions) {
+      expect([...partition.replicas].sort()).toEqual([1, 2, 3]);
+      expect([...partition.isr].sort()).toEqual([1, 2, 3]);
+      expect(partition.isr).toContain(partition.leader);
+      expect(partition.underReplicated).toBe(false);
+    }
+  });
+
+  it('shows a dead broker leave /brokers/ids, its partitions get new leaders from the ISR, and the ISR grow back when it returns', async () => {
+    const before = await inspect();
+    const controllerId = before.controller!.brokerId;
+    // A broker other than the controller that leads a partition: its death is a partition failover only.
+    const led = before.topics
+      .find((each) => each.name === TOPIC)!
+      .partitions.find((each) => each.leader !== controllerId)!;
+    const victim = led.leader;
+    await kafka.kill(victim);
+
+    const failedOver = await eventually(
+      async () => {
+        const view = await inspect();
+        const partition = view.topics.find((each) => each.name === TOPIC)!.partitions[led.partition]!;
+        expect(view.brokers.map((broker) => broker.id)).not.toContain(victim);
+        expect(partition.leader).not.toBe(victim);
+        expect(partition.isr).not.toContain(victim);
+        return partition;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(led.isr).toContain(failedOver.leader);
+    expect(failedOver.leaderEpoch).toBeGreaterThan(led.leaderEpoch);
+    expect(failedOver.underReplicated).toBe(true);
+    // The state was rewritten by the same controller: same controller epoch, a newer zkVersion.
+    expect(failedOver.controllerEpoch).toBe(before.controller!.epoch);
+    expect(failedOver.stateZkVersion).toBeGreaterThan(led.stateZkVersion);
+
+    await kafka.restart(victim);
+    await eventually(
+      async () => {
+        const view = await inspect();
+        const partition = view.topics.find((each) => each.name === TOPIC)!.partitions[led.partition]!;
+        expect([...partition.isr].sort()).toEqual([1, 2, 3]);
+        expect(view.brokers.map((broker) => broker.id)).toEqual([1, 2, 3]);
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+  });
+
+  it('shows a topic configuration change as a sequential notification naming the topic', async () => {
+    const before = await inspect();
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: TOPIC,
+          configEntries: [{ name: 'retention.ms', value: '3600000' }],
+        },
+      ],
+    });
+    const view = await eventually(
+      async () => {
+        const now = await inspect();
+        expect(now.configChanges.length).toBeGreaterThan(before.configChanges.length);
+        return now;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(view.configChanges.at(-1)?.entityPath).toBe(`topics/${TOPIC}`);
+    const { data } = await zooKeeper.getData(`/config/topics/${TOPIC}`);
+    expect(JSON.parse(data.toString('utf8'))).toMatchObject({ config: { 'retention.ms': '3600000' } });
+    expect(view.issues).toEqual([]);
+  });
+});
