@@ -1,4 +1,5 @@
-// Kafka coordination on ZooKeeper: an inspector for a real Kafka 3.9 cluster's znodes.
+// Kafka coordination on ZooKeeper: an inspector for a real Kafka 3.9 cluster's znodes, and Kafka's
+// controller election with epoch fencing rebuilt in TypeScript.
 export {
   inspectKafkaCluster,
   type BrokerView,
@@ -10,3 +11,11 @@ export {
   type ZnodeIssue,
 } from './inspector/inspect-cluster.ts';
 export * as KafkaZnodes from './inspector/kafka-znodes.ts';
+export {
+  electController,
+  writeAsController,
+  ControllerMovedError,
+  CONTROLLER_PATH,
+  CONTROLLER_EPOCH_PATH,
+  type ControllerTerm,
+} from './controller-election/epoch-controller-election.ts';
