@@ -43,6 +43,8 @@ export async function checkShellMasterWorker(context: CheckContext): Promise<voi
       if (failures.length > 0) throw new CheckFailure(failures.join('\n'));
     });
 
+    // The script wrote through the shell's client, maybe to a server ahead of the checker's.
+    await admin.sync('/');
     await context.check("/master is an ephemeral node of the script's session", async () => {
       const master = await stat('/master');
       if (!master)
@@ -140,6 +142,7 @@ export async function checkShellMasterWorker(context: CheckContext): Promise<voi
       "closing the script's session removes its ephemerals and nothing else",
       async () => {
         await shell.close({ quietly: true });
+        await admin.sync('/');
         for (const path of ['/master', `/workers/${worker}`]) {
           if (await stat(path)) throw new CheckFailure(`${path} outlived the session that created it`);
         }

@@ -3,7 +3,7 @@ import { expireSession } from '@zk-cookbook/core/ensemble';
 import type { CheckContext } from '../check-context.ts';
 import { CheckFailure } from '../check-report.ts';
 import { loadExerciseModule, type Conforms } from '../load-exercise-module.ts';
-import { stillPendingAfter, withDeadline } from '../waiting.ts';
+import { stillPendingAfter, waitFor, withDeadline } from '../waiting.ts';
 import type * as Starter from '../../exercises/04-leader-fencing/starter.ts';
 import type * as Solution from '../../solutions/04-leader-fencing/leader.ts';
 
@@ -50,8 +50,13 @@ export async function checkLeaderFencing(context: CheckContext): Promise<void> {
   const second = await context.connect();
   let firstLeadership: Leadership | undefined;
   let secondLeadership: Leadership | undefined;
-  const resourceValue = async (): Promise<string> =>
-    (JSON.parse((await admin.getData(RESOURCE)).data.toString('utf8')) as { value: string }).value;
+  let firstSessionId = 0n;
+  // The checker's client may sit on another server than the writer's, one that has not applied the
+  // write yet: sync first, or it reads the past (the read-your-writes gap of docs/theory/cap.md).
+  const resourceValue = async (): Promise<string> => {
+    await admin.sync(RESOURCE);
+    return (JSON.parse((await admin.getData(RESOURCE)).data.toString('utf8')) as { value: string }).value;
+  };
 
   await context.check(
     "one leader at a time; the next takes over when the leader's session ends",
@@ -65,6 +70,7 @@ export async function checkLeaderFencing(context: CheckContext): Promise<void> {
       if (!(await stillPendingAfter(secondCampaign, 700))) {
         throw new CheckFailure('a second candidate became leader while the first still led');
       }
+      firstSessionId = first.sessionId;
       await expireSession(context.ensembleConnectString, {
         sessionId: first.sessionId,
         sessionPassword: first.sessionPassword,
@@ -114,7 +120,12 @@ export async function checkLeaderFencing(context: CheckContext): Promise<void> {
     "a deposed leader's write is refused",
     async () => {
       // The first leader's campaign resolved long ago; its session expired without it noticing (think
-      // of a long GC pause). It still believes it leads and writes with its old token.
+      // of a long GC pause). Its client has quietly started a new session, it still believes it leads,
+      // and it writes with its old token.
+      await waitFor(
+        () => (first.state === 'connected' && first.sessionId !== firstSessionId ? true : undefined),
+        { timeoutMs: 8_000, hint: () => "the deposed leader's client did not start a new session" },
+      );
       const written = await fencedWrite(
         first,
         RESOURCE,

@@ -133,12 +133,15 @@ export async function checkCrashSafeQueue(context: CheckContext): Promise<void> 
   );
 }
 
+// Both sync first: the consumers write through their own clients, maybe to servers ahead of the checker's.
 async function queueLength(admin: ZooKeeperClient): Promise<number> {
+  await admin.sync(QUEUE);
   return (await admin.getChildren(QUEUE)).children.length;
 }
 
 /** The items the consumer processes recorded as done, one entry per time each was done. */
 async function doneItems(admin: ZooKeeperClient): Promise<string[]> {
+  await admin.sync(DONE);
   const { children } = await admin.getChildren(DONE);
   return children.map((name) => name.replace(/-\d{10}$/, ''));
 }

@@ -87,6 +87,8 @@ export async function checkDoubleBarrier(context: CheckContext): Promise<void> {
         5_000,
         'the last member left but not everyone got out within 5 s: the waiting members are not woken',
       );
+      // sync: the members' deletes went through other clients, maybe to servers ahead of the checker's.
+      await admin.sync(BARRIER);
       const { children } = await admin.getChildren(BARRIER);
       if (children.length > 0) throw new CheckFailure(`${BARRIER} still holds ${children.join(', ')}`);
     },

@@ -41,13 +41,17 @@ export async function checkMasterWorker(context: CheckContext): Promise<void> {
   const masters = new Map<string, ZooKeeperClient>();
   const currentMaster = async (): Promise<string | undefined> => {
     try {
+      await admin.sync('/master');
       return (await admin.getData('/master')).data.toString('utf8');
     } catch {
       return undefined;
     }
   };
+  // Every read of the checker's syncs first: the roles write through other clients, maybe to servers
+  // ahead of the checker's.
   const listing = async (path: string): Promise<string> => {
     try {
+      await admin.sync(path);
       return (await admin.getChildren(path)).children.join(', ') || 'nothing';
     } catch (error) {
       return (error as Error).message;

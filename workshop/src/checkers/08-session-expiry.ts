@@ -3,7 +3,7 @@ import { expireSession } from '@zk-cookbook/core/ensemble';
 import type { CheckContext } from '../check-context.ts';
 import { CheckFailure } from '../check-report.ts';
 import { loadExerciseModule, type Conforms } from '../load-exercise-module.ts';
-import { waitFor } from '../waiting.ts';
+import { waitFor, withDeadline } from '../waiting.ts';
 import type * as Starter from '../../exercises/08-session-expiry/starter.ts';
 import type * as Solution from '../../solutions/08-session-expiry/registration.ts';
 
@@ -34,7 +34,11 @@ export async function checkSessionExpiry(context: CheckContext): Promise<void> {
   // The client renews its session after an expiry (renewSessionOnExpiry, the default): the process
   // lives on with a new session, which is exactly when a registration silently disappears.
   const client = await context.connect();
-  const owner = async (): Promise<Stat | null> => admin.exists(SERVICE);
+  // sync first: the checker's client may sit on a server that has not applied the latest change yet.
+  const owner = async (): Promise<Stat | null> => {
+    await admin.sync('/services');
+    return admin.exists(SERVICE);
+  };
   const describeOwner = async (): Promise<string> => {
     const stat = await owner();
     return stat
@@ -64,8 +68,9 @@ export async function checkSessionExpiry(context: CheckContext): Promise<void> {
     async () => {
       const before = (await owner())!.czxid;
       const sessionId = client.sessionId;
+      const resumed = new Promise<void>((resolve) => client.once('reconnected', () => resolve()));
       client.dropConnection();
-      await client.waitForConnected({ timeoutMs: 5_000 });
+      await withDeadline(resumed, 8_000, 'the client did not resume its session after a dropped connection');
       if (client.sessionId !== sessionId) throw new CheckFailure('the session changed on a mere reconnect');
       const after = await owner();
       if (!after || after.czxid !== before) {
@@ -87,7 +92,7 @@ export async function checkSessionExpiry(context: CheckContext): Promise<void> {
         sessionPassword: client.sessionPassword,
       });
       await waitFor(ownedByClient, {
-        timeoutMs: 5_000,
+        timeoutMs: 8_000,
         hint: (seen) =>
           `session ${hex(expired)} expired, so the servers deleted its ephemerals. The client started a new ` +
           `session ("lost", then "connected"), but ${seen}. Re-create the node when a new session starts.`,
@@ -108,7 +113,10 @@ export async function checkSessionExpiry(context: CheckContext): Promise<void> {
         sessionId: expired,
         sessionPassword: client.sessionPassword,
       });
-      await client.waitForConnected({ timeoutMs: 5_000 });
+      await waitFor(() => (client.state === 'connected' && client.sessionId !== expired ? true : undefined), {
+        timeoutMs: 8_000,
+        hint: () => `the client did not start a new session after ${hex(expired)} expired`,
+      });
       // A re-registration starts on the "connected" event, before this wait returns; one session's
       // requests are answered in order, so this exists is answered after any such create.
       if (await client.exists(SERVICE)) {
