@@ -72,12 +72,12 @@ async function main(argv: readonly string[]): Promise<number> {
   return 2;
 }
 
+// Exit explicitly: code under check may leave timers or promises behind (a lock that never resolved),
+// and they must not keep the workshop running once the verdict is printed.
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

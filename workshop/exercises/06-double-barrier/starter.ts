@@ -17,7 +17,7 @@ export async function enterBarrier(
   // TODO 1: wait until `size` members are in. Suggested: whoever sees `size` member nodes creates a
   //         "ready" node; everyone else waits for it with exists(…/ready, { watch }). (Why not just
   //         count children? Think of a slow member counting after the fast ones have started to leave.)
-  void size;
+  void size; // (only so that the unused parameter compiles; delete this line)
 }
 
 /** Leaves the barrier; resolves once every member has left. */
