@@ -19,3 +19,10 @@ export {
   CONTROLLER_EPOCH_PATH,
   type ControllerTerm,
 } from './controller-election/epoch-controller-election.ts';
+export { formatClusterView } from './inspector/format-cluster.ts';
+export {
+  BrokerDirectory,
+  discoverBrokers,
+  type DiscoveredBroker,
+  type BrokerDirectoryEvents,
+} from './discovery/broker-directory.ts';

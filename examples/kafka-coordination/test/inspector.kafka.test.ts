@@ -1,12 +1,18 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { ZooKeeperClient } from '@zk-cookbook/core/client';
 import { LocalEnsemble } from '@zk-cookbook/core/ensemble';
 import { LocalKafka } from '@zk-cookbook/core/kafka';
 import { eventually } from '@zk-cookbook/core/testing';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTopicWhenReady } from './create-topic.ts';
 import { inspectKafkaCluster, type KafkaClusterView } from '../src/inspector/inspect-cluster.ts';
 
 const TOPIC = 'inspected';
+const inspectMain = fileURLToPath(new URL('../src/inspect-main.ts', import.meta.url));
+const run = promisify(execFile);
 
 // One ensemble and one three-broker cluster for the file; each test leaves all three registered.
 describe('the inspector on a real Kafka 3.9 cluster', () => {
@@ -25,10 +31,7 @@ describe('the inspector on a real Kafka 3.9 cluster', () => {
       logLevel: logLevel.NOTHING,
     }).admin();
     await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3 }],
-      waitForLeaders: true,
-    });
+    await createTopicWhenReady(admin, TOPIC, { partitions: 3, replicationFactor: 3 });
   });
 
   afterAll(async () => {
@@ -60,6 +63,24 @@ describe('the inspector on a real Kafka 3.9 cluster', () => {
       expect(partition.isr).toContain(partition.leader);
       expect(partition.underReplicated).toBe(false);
     }
+  });
+
+  it('prints the same view from the command line, and exits 0 when every znode decodes', async () => {
+    const controller = (await kafka.controller())!;
+    const { stdout } = await run(process.execPath, [
+      '--conditions=zk-cookbook-source',
+      '--import',
+      'tsx',
+      inspectMain,
+      '--connect',
+      kafka.zooKeeperConnect,
+    ]);
+    expect(stdout).toContain(
+      `controller: broker ${controller.brokerId}, epoch ${controller.epoch} (/controller_epoch zkVersion ${controller.epochZkVersion})`,
+    );
+    for (const partition of [0, 1, 2])
+      expect(stdout).toMatch(new RegExp(`^  ${TOPIC}-${partition}  \\[`, 'm'));
+    expect(stdout).toContain('schema issues: none');
   });
 
   it('shows a dead broker leave /brokers/ids, its partitions get new leaders from the ISR, and the ISR grow back when it returns', async () => {
