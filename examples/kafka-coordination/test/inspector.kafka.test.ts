@@ -123,6 +123,29 @@ describe('the inspector on a real Kafka 3.9 cluster', () => {
     );
   });
 
+  it('reports a new controller one epoch up when the controller broker is killed', async () => {
+    const before = (await inspect()).controller!;
+    await kafka.kill(before.brokerId);
+    const after = await eventually(
+      async () => {
+        const controller = (await inspect()).controller;
+        expect(controller?.brokerId).toBeDefined();
+        expect(controller?.brokerId).not.toBe(before.brokerId);
+        return controller!;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(after.epoch).toBe(before.epoch + 1);
+    expect(after.epochZkVersion).toBe(before.epochZkVersion + 1);
+    await kafka.restart(before.brokerId);
+    await eventually(
+      async () => expect((await inspect()).brokers.map((broker) => broker.id)).toEqual([1, 2, 3]),
+      {
+        timeoutMs: 10_000,
+      },
+    );
+  });
+
   it('shows a topic configuration change as a sequential notification naming the topic', async () => {
     const before = await inspect();
     await admin.alterConfigs({
