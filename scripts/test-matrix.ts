@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { selectedVersions, type SelectedVersions } from '../shared/test-support/version-matrix.ts';
 
 interface Leg {
@@ -46,6 +46,7 @@ interface LegResult {
   readonly skipped: number;
   readonly seconds: number;
   readonly note?: string;
+  readonly failures: readonly string[];
 }
 
 /** The subset of vitest's JSON report the summary reads. */
@@ -54,6 +55,30 @@ interface JsonReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
+  testResults?: {
+    name: string;
+    message?: string;
+    assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
+}
+
+// CI keeps only the end of the output: the summary names each failed test and how it failed.
+function failuresOf(report: JsonReport): string[] {
+  const failures: string[] = [];
+  for (const file of report.testResults ?? []) {
+    const where = relative(process.cwd(), file.name);
+    const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    if (failed.length === 0 && file.message) failures.push(`${where}: ${firstLines(file.message)}`);
+    for (const test of failed) {
+      failures.push(`${where} > ${test.fullName}: ${firstLines(test.failureMessages?.[0] ?? '')}`);
+    }
+  }
+  return failures;
+}
+
+function firstLines(message: string): string {
+  const lines = message.split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line));
+  return lines.slice(0, 4).join(' | ').slice(0, 600);
 }
 
 function parseArguments(argv: readonly string[]): { legs: Leg[]; vitestArgs: string[] } {
@@ -106,7 +131,7 @@ function runLeg(leg: Leg, vitestArgs: readonly string[]): LegResult {
   if (missing.length > 0) {
     // Running the tests would only fail each one with the same reason: say it once.
     const note = `missing ${missing.map(([part]) => part).join(', ')} (scripts/ensure-deps.sh test fetches them)`;
-    return { leg, versions, ok: false, passed: 0, failed: 0, skipped: 0, seconds: 0, note };
+    return { leg, versions, ok: false, passed: 0, failed: 0, skipped: 0, seconds: 0, note, failures: [] };
   }
 
   const reportDirectory = mkdtempSync(join(tmpdir(), 'zk-cookbook-matrix-'));
@@ -142,6 +167,7 @@ function runLeg(leg: Leg, vitestArgs: readonly string[]): LegResult {
         skipped: 0,
         seconds,
         note: 'vitest wrote no report',
+        failures: [],
       };
     }
     return {
@@ -152,6 +178,7 @@ function runLeg(leg: Leg, vitestArgs: readonly string[]): LegResult {
       failed: report.numFailedTests,
       skipped: report.numPendingTests + report.numTodoTests,
       seconds,
+      failures: failuresOf(report),
       ...(result.status !== 0 && report.numFailedTests === 0
         ? { note: `vitest exited ${result.status}` }
         : {}),
@@ -175,6 +202,7 @@ function main(): number {
     console.log(
       `${result.ok ? 'ok  ' : 'FAIL'} ${result.leg.name} (${describeVersions(result.versions)}): ${counts} in ${result.seconds} s${note}`,
     );
+    for (const failure of result.failures) console.log(`     failed: ${failure}`);
   }
   const total = (key: 'passed' | 'failed' | 'skipped') =>
     results.reduce((sum, result) => sum + result[key], 0);
