@@ -34,6 +34,8 @@ export default withMermaid(
         { text: 'Theory', link: '/theory/' },
         { text: 'Use', link: '/operations/server-modes' },
         { text: 'Recipes', link: '/recipes/README' },
+        { text: 'Patterns', link: '/patterns' },
+        { text: 'Workshop', link: '/workshop' },
         { text: '术语 Glossary', link: '/glossary' },
       ],
       sidebar: [
@@ -93,6 +95,8 @@ export default withMermaid(
         {
           text: 'Applications · ZooKeeper 应用',
           items: [
+            { text: 'Pattern services · 应用模式', link: '/patterns' },
+            { text: 'Workshop · 实践练习', link: '/workshop' },
             { text: 'Recipes · 配方', link: '/recipes/README' },
             { text: 'Locks · 分布式锁', link: '/recipes/locks' },
             { text: 'Leader election · Master 选举', link: '/recipes/leader' },
