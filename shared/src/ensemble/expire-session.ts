@@ -20,16 +20,22 @@ export async function expireSession(
   session: SessionCredentials,
   options: { timeoutMs?: number } = {},
 ): Promise<void> {
-  if (session.sessionId === 0n) throw new Error('expireSession: the client has no session yet');
+  // A live client may be passed as the credentials: once the close lands it renews its session, and
+  // re-reading its getters on a retry would expire the new session too. Take the target once.
+  const target: SessionCredentials = {
+    sessionId: session.sessionId,
+    sessionPassword: Uint8Array.from(session.sessionPassword),
+  };
+  if (target.sessionId === 0n) throw new Error('expireSession: the client has no session yet');
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   for (;;) {
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0) {
       throw new Error(
-        `expireSession: session 0x${session.sessionId.toString(16)} was still alive at the deadline`,
+        `expireSession: session 0x${target.sessionId.toString(16)} was still alive at the deadline`,
       );
     }
-    if ((await joinAndClose(connectString, session, remainingMs)) === 'expired') return;
+    if ((await joinAndClose(connectString, target, remainingMs)) === 'expired') return;
   }
 }
 

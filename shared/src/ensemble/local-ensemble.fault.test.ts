@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZooKeeperClient } from '../client/index.ts';
 import { FourLetterWordError } from '../fourletter/index.ts';
 import type { EnsembleMember } from './ensemble-member.ts';
 import { LocalEnsemble } from './local-ensemble.ts';
@@ -94,6 +95,33 @@ describe('a 3-server ensemble with an observer', () => {
     await ensemble.startAll();
     expect(follower.pid).not.toBe(pid);
     expect(await follower.mode()).toBe('follower');
+  });
+
+  it('expires the session it was given, not one its credentials hold later', async () => {
+    const target = await ZooKeeperClient.connect(ensemble.connectString, { renewSessionOnExpiry: false });
+    const bystander = await ZooKeeperClient.connect(ensemble.connectString);
+    try {
+      // Credentials that turn into another session once read: a live client renewing its session
+      // after the close looks like this to a retry that reads them again.
+      let reads = 0;
+      const shifting = {
+        get sessionId() {
+          return reads++ === 0 ? target.sessionId : bystander.sessionId;
+        },
+        get sessionPassword() {
+          return reads <= 1 ? target.sessionPassword : bystander.sessionPassword;
+        },
+      };
+      const bystanderSession = bystander.sessionId;
+      await ensemble.expireSession(shifting);
+
+      await expect(target.exists('/')).rejects.toThrow();
+      expect(await bystander.exists('/')).not.toBeNull();
+      expect(bystander.sessionId).toBe(bystanderSession);
+    } finally {
+      await target.close();
+      await bystander.close();
+    }
   });
 
   it('kills every JVM and removes its directory on close', async () => {
