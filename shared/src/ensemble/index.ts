@@ -39,3 +39,4 @@ export { superDigest } from './super-digest.ts';
 export { waitUntil, type Probe, type WaitOptions } from './wait-until.ts';
 export { isProcessAlive, processState } from './process-state.ts';
 export { expireSession, type SessionCredentials } from './expire-session.ts';
+export { sessionPasswordOf } from './session-password.ts';
