@@ -1,4 +1,3 @@
-import { isRecipeError } from '@zk-cookbook/core/recipes';
 import { HttpError } from '@zk-cookbook/core/http';
 import { NamingError, type NamingErrorCode } from './errors.ts';
 
@@ -13,10 +12,10 @@ const statusByCode: Record<NamingErrorCode, number> = {
 };
 
 /**
- * The pattern's and the recipes' failures as HTTP answers (ZooKeeper's own errors are mapped by the
- * shared error handler). A recipe that ran out of time or was closed means "try again in a
- * moment" — 503 with Retry-After, like a lost connection; anything else a recipe says is a fault
- * of this service (500), e.g. a sequence counter past 2^31 - 1.
+ * The pattern's own failures as HTTP answers. ZooKeeper's and the recipes' errors are mapped by the
+ * shared error handler: a recipe that ran out of time or was closed means "try again in a moment"
+ * (503 with Retry-After, like a lost connection); anything else a recipe says is a fault of this
+ * service (500), e.g. a sequence counter past 2^31 - 1.
  */
 export function namingHttpError(error: unknown): unknown {
   if (error instanceof NamingError) {
@@ -29,14 +28,10 @@ export function namingHttpError(error: unknown): unknown {
       status === 503 ? { 'Retry-After': '1' } : {},
     );
   }
-  if (isRecipeError(error, 'TIMEOUT', 'ABORTED', 'CLOSED')) {
-    return new HttpError(503, error.code, error.message, {}, { 'Retry-After': '1' });
-  }
-  if (isRecipeError(error)) return new HttpError(500, error.code, error.message);
   return error;
 }
 
-/** Runs a handler's work, turning the pattern's and the recipes' errors into HTTP errors. */
+/** Runs a handler's work, turning the pattern's errors into HTTP errors. */
 export async function answering<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();

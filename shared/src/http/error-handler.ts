@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZooKeeperError } from '../client/index.ts';
+import { RecipeError } from '../recipes/core/errors.ts';
 import { HttpError } from './http-error.ts';
+import { recipeHttpError } from './recipe-status.ts';
 import { zooKeeperHttpError } from './zookeeper-status.ts';
 
 /**
@@ -10,6 +12,7 @@ import { zooKeeperHttpError } from './zookeeper-status.ts';
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof ZooKeeperError) return zooKeeperHttpError(error);
+  if (error instanceof RecipeError) return recipeHttpError(error);
   const bodyError = fromBodyParser(error);
   if (bodyError) return bodyError;
   return new HttpError(500, 'INTERNAL', 'internal error');

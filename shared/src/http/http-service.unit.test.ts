@@ -4,6 +4,7 @@ import { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ZooKeeperError } from '../client/index.ts';
+import { RecipeError } from '../recipes/core/errors.ts';
 import { eventually } from '../../test-support/index.ts';
 import {
   createApp,
@@ -37,6 +38,12 @@ describe('a service built on shared/src/http', () => {
     });
     routes.get('/lost', async () => {
       throw new ZooKeeperError('CONNECTIONLOSS', { operation: 'getData', path: '/x' });
+    });
+    routes.get('/lock-timeout', async () => {
+      throw new RecipeError('TIMEOUT', 'Mutex', '/locks/a', 'not acquired within 100 ms');
+    });
+    routes.get('/corrupt', async () => {
+      throw new RecipeError('CORRUPT_DATA', 'DistributedQueue', '/queue/q-1', 'not a JSON document');
     });
     routes.get('/bug', () => {
       throw new TypeError('cannot read properties of undefined');
@@ -97,6 +104,21 @@ describe('a service built on shared/src/http', () => {
     const lost = await fetch(`${server.url}/lost`);
     expect(lost.status).toBe(503);
     expect(lost.headers.get('retry-after')).toBe('1');
+  });
+
+  it("maps a recipe's failures: a wait that ran out asks to retry, unreadable data is the service's fault", async () => {
+    const timedOut = await fetch(`${server.url}/lock-timeout`);
+    expect(timedOut.status).toBe(503);
+    expect(timedOut.headers.get('retry-after')).toBe('1');
+    expect(await timedOut.json()).toMatchObject({
+      error: { code: 'TIMEOUT', details: { recipe: 'Mutex', path: '/locks/a' } },
+    });
+    const corrupt = await fetch(`${server.url}/corrupt`);
+    expect(corrupt.status).toBe(500);
+    expect(corrupt.headers.get('retry-after')).toBeNull();
+    expect(await corrupt.json()).toMatchObject({
+      error: { code: 'CORRUPT_DATA', details: { path: '/queue/q-1' } },
+    });
   });
 
   it('answers a bug with a bare 500 and unknown routes with a JSON 404', async () => {

@@ -4,6 +4,7 @@ export { createApp, defaultLogger, type AppOptions } from './create-app.ts';
 export { HttpError, type ErrorBody } from './http-error.ts';
 export { errorHandler, notFoundHandler, toHttpError } from './error-handler.ts';
 export { httpStatusOf, zooKeeperHttpError } from './zookeeper-status.ts';
+export { recipeHttpError } from './recipe-status.ts';
 export {
   parseRequest,
   invalidRequest,
