@@ -27,3 +27,4 @@ export { hostCheck, isLoopbackHost, type HostCheckOptions } from './host-check.t
 export { csrfProtection, sameOriginReads, CSRF_HEADER, type CsrfProtection } from './csrf-protection.ts';
 export { listen, type ListenOptions, type RunningServer } from './listen.ts';
 export { untilShutdownSignal } from './shutdown-signal.ts';
+export { runService, type RunServiceOptions } from './run-service.ts';
