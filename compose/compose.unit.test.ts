@@ -69,13 +69,22 @@ function listenPort({ name, service }: { name: string; service: Service }): numb
     return Number(address?.split(':').at(-1) ?? 9090);
   }
   if (image.startsWith('grafana/grafana:')) return Number(service.environment?.GF_SERVER_HTTP_PORT ?? 3000);
+  if (image.startsWith('confluentinc/cp-kafka:')) {
+    const listeners = service.environment?.KAFKA_LISTENERS ?? service.environment?.KAFKA_ADVERTISED_LISTENERS;
+    return Number(/PLAINTEXT:\/\/[^,]*:(\d+)/.exec(listeners ?? '')?.[1] ?? 9092);
+  }
   throw new Error(`${name}: teach compose.unit.test.ts which port ${image} listens on`);
 }
 
-/** The port a healthcheck asks: an http:// URL's, or the one after the host in an nc/wget/curl line. */
+/**
+ * The port a healthcheck asks: an http:// URL's, bash's /dev/tcp/<host>/<port>, or the one after the
+ * host in an nc/wget/curl line.
+ */
 function healthcheckPort(test: string): number | undefined {
   const url = /https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::(\d+))?\//.exec(test);
   if (url) return url[1] === undefined ? 80 : Number(url[1]);
+  const devTcp = /\/dev\/tcp\/(?:localhost|127\.0\.0\.1)\/(\d+)/.exec(test);
+  if (devTcp) return Number(devTcp[1]);
   const nc = /\bnc\b[^|]*?\b(?:localhost|127\.0\.0\.1)\s+(\d+)/.exec(test);
   return nc ? Number(nc[1]) : undefined;
 }

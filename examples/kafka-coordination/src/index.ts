@@ -26,3 +26,25 @@ export {
   type DiscoveredBroker,
   type BrokerDirectoryEvents,
 } from './discovery/broker-directory.ts';
+export {
+  startInspector,
+  type InspectorOptions,
+  type RunningInspector,
+} from './services/inspector/inspector-service.ts';
+export {
+  ClusterWatch,
+  type ClusterSnapshot,
+  type ClusterLogEntry,
+} from './services/inspector/cluster-watch.ts';
+export {
+  diffClusterViews,
+  type ClusterChange,
+  type ClusterChangeKind,
+} from './services/inspector/cluster-changes.ts';
+export {
+  startProducer,
+  type ProducerOptions,
+  type RunningProducer,
+} from './services/producer/producer-service.ts';
+export type { ProducerState } from './services/producer/producer-api.ts';
+export type { SentRecord } from './services/producer/message-sender.ts';

@@ -40,7 +40,8 @@ export function register(program: Command): void {
       process.stdout.write(`\n${running.describe()}\n\n`);
 
       const signal = await untilShutdownSignal();
-      process.stdout.write(`\n${signal}: stopping the services, then the ensemble...\n`);
+      const after = running.kafka ? 'Kafka and the ensemble' : 'the ensemble';
+      process.stdout.write(`\n${signal}: stopping the services, then ${after}...\n`);
       const stopped = await running.close();
       process.off('exit', killAll);
       const forced = stopped.filter((service) => !service.graceful).map((service) => service.instanceId);

@@ -15,8 +15,21 @@ const serviceSchema = z.object({
   env: z.record(z.string(), z.string()).default({}),
 });
 
+/**
+ * A pattern that needs Kafka brokers besides the ensemble (kafka-coordination): `run` starts a local
+ * Kafka 3.9 cluster in ZooKeeper mode on the ensemble, under `chroot`, before the services.
+ */
+const kafkaSchema = z.object({
+  brokers: z.number().int().min(1).max(9).default(3),
+  chroot: z
+    .string()
+    .regex(/^(\/[\w.-]+)+$/, 'an absolute znode path such as "/kafka"')
+    .default('/kafka'),
+});
+
 const manifestSchema = z.object({
   title: z.string().min(1),
+  kafka: kafkaSchema.optional(),
   services: z.array(serviceSchema).min(1),
   pages: z
     .array(z.object({ service: z.string(), path: z.string().startsWith('/'), title: z.string() }))
@@ -24,6 +37,7 @@ const manifestSchema = z.object({
 });
 
 export type ServiceSpec = z.infer<typeof serviceSchema>;
+export type KafkaSpec = z.infer<typeof kafkaSchema>;
 
 export interface PatternManifest extends z.infer<typeof manifestSchema> {
   readonly name: string;

@@ -1,4 +1,5 @@
 import { allocateFreePorts, LocalEnsemble } from '../../ensemble/index.ts';
+import { LocalKafka } from '../../kafka/index.ts';
 import { DEFAULT_EXAMPLES_DIRECTORY, loadPattern, type PatternManifest } from './pattern-manifest.ts';
 import { formatPatternTable, manifestPages } from './pattern-table.ts';
 import { ServiceProcess } from './service-process.ts';
@@ -27,17 +28,24 @@ export interface RunningPattern {
   readonly connectString: string;
   /** the local ensemble this run started, if it started one */
   readonly ensemble: LocalEnsemble | undefined;
+  /** the local Kafka cluster this run started, when the manifest asks for one (`"kafka"`) */
+  readonly kafka: LocalKafka | undefined;
   readonly services: readonly ServiceProcess[];
   /** service name → its instances' base URLs, in start order */
   readonly urls: Readonly<Record<string, readonly string[]>>;
   /** the table `zk-cookbook run` prints: every instance, its URL, and the pages to open */
   describe(): string;
-  /** Stops the services (SIGTERM, in reverse start order), then the ensemble if this run started it. */
+  /**
+   * Stops the services (SIGTERM, in reverse start order), then the Kafka cluster, then the ensemble if
+   * this run started it.
+   */
   close(): Promise<StoppedService[]>;
 }
 
 /**
- * Starts a pattern the way its README says to: an ensemble, then each service of its manifest in order,
+ * Starts a pattern the way its README says to: an ensemble, the Kafka brokers if the manifest asks for
+ * them (their `zookeeper.connect` and bootstrap list go to every service as KAFKA_ZOOKEEPER_CONNECT
+ * and KAFKA_BOOTSTRAP_SERVERS), then each service of its manifest in order,
  * every instance on its own free loopback port, each waited for until it is ready. A later service
  * learns the earlier ones' URLs from SERVICE_URLS. If anything fails to start, everything already
  * started is stopped before the error is thrown.
@@ -46,6 +54,7 @@ export async function runPattern(options: RunPatternOptions): Promise<RunningPat
   const output = options.output ?? ((line: string) => process.stdout.write(`${line}\n`));
   const manifest = loadPattern(options.pattern, options.examplesDirectory ?? DEFAULT_EXAMPLES_DIRECTORY);
   let ensemble: LocalEnsemble | undefined;
+  let kafka: LocalKafka | undefined;
   const services: ServiceProcess[] = [];
   const urls: Record<string, string[]> = {};
 
@@ -55,6 +64,8 @@ export async function runPattern(options: RunPatternOptions): Promise<RunningPat
       const { graceful } = await service.stop();
       stopped.push({ instanceId: service.instanceId, graceful });
     }
+    // After the services, which may still be talking to the brokers as they shut down.
+    await kafka?.close();
     await ensemble?.close();
     return stopped;
   };
@@ -68,6 +79,18 @@ export async function runPattern(options: RunPatternOptions): Promise<RunningPat
       connectString = ensemble.connectString;
     }
     output(`ZooKeeper: ${connectString}`);
+    const kafkaEnv: Record<string, string> = {};
+    if (manifest.kafka) {
+      output(`Starting ${manifest.kafka.brokers} Kafka broker(s) under ${manifest.kafka.chroot}...`);
+      kafka = await LocalKafka.start({
+        zooKeeperConnect: connectString,
+        chroot: manifest.kafka.chroot,
+        brokers: manifest.kafka.brokers,
+      });
+      kafkaEnv.KAFKA_ZOOKEEPER_CONNECT = kafka.zooKeeperConnect;
+      kafkaEnv.KAFKA_BOOTSTRAP_SERVERS = kafka.bootstrapServers;
+      output(`Kafka: ${kafka.bootstrapServers} (zookeeper.connect ${kafka.zooKeeperConnect})`);
+    }
 
     for (const spec of manifest.services) {
       const ports = await allocateFreePorts(spec.instances);
@@ -80,6 +103,7 @@ export async function runPattern(options: RunPatternOptions): Promise<RunningPat
             port,
             env: {
               ...spec.env,
+              ...kafkaEnv,
               ZK_CONNECT: connectString,
               SERVICE_NAME: spec.name,
               INSTANCE_ID: `${spec.name}-${index + 1}`,
@@ -98,9 +122,10 @@ export async function runPattern(options: RunPatternOptions): Promise<RunningPat
       manifest,
       connectString,
       ensemble,
+      kafka,
       services,
       urls,
-      describe: () => describeRun(manifest, connectString, services, urls),
+      describe: () => describeRun(manifest, connectString, kafka, services, urls),
       close: stopAll,
     };
   } catch (error) {
@@ -112,9 +137,13 @@ export async function runPattern(options: RunPatternOptions): Promise<RunningPat
 function describeRun(
   manifest: PatternManifest,
   connectString: string,
+  kafka: LocalKafka | undefined,
   services: readonly ServiceProcess[],
   urls: Readonly<Record<string, readonly string[]>>,
 ): string {
+  const kafkaLine = kafka
+    ? `Kafka ${kafka.kafka.version}: bootstrap ${kafka.bootstrapServers}   zookeeper.connect ${kafka.zooKeeperConnect}\n`
+    : '';
   return formatPatternTable({
     heading: `${manifest.title} (examples/${manifest.name}) is running.`,
     detailHeader: 'pid',
@@ -125,6 +154,6 @@ function describeRun(
     })),
     pages: manifestPages(manifest, urls),
     connectString,
-    closing: 'Press Ctrl-C to stop everything.',
+    closing: `${kafkaLine}Press Ctrl-C to stop everything.`,
   });
 }
