@@ -48,3 +48,25 @@ export {
 } from './services/producer/producer-service.ts';
 export type { ProducerState } from './services/producer/producer-api.ts';
 export type { SentRecord } from './services/producer/message-sender.ts';
+export {
+  BookConsumer,
+  type BookConsumerOptions,
+  type BookConsumerState,
+  type BookConsumerEvents,
+  type ConsumedMessage,
+  type OwnedPartitionState,
+} from './book-consumer-group/book-consumer.ts';
+export {
+  consumerGroupLayout,
+  newConsumerId,
+  ConsumerRegistration,
+  type ConsumerGroupLayout,
+} from './book-consumer-group/consumer-group-layout.ts';
+export { rangeAssignment, type ConsumerThread } from './book-consumer-group/range-assignment.ts';
+export { readPartitionOwners, type PartitionOwner } from './book-consumer-group/partition-ownership.ts';
+export {
+  startConsumerService,
+  type ConsumerServiceOptions,
+  type ConsumerServiceState,
+  type RunningConsumerService,
+} from './book-consumer-group/consumer-service.ts';
