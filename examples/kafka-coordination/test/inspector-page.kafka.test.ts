@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LocalEnsemble } from '@zk-cookbook/core/ensemble';
 import { LocalKafka } from '@zk-cookbook/core/kafka';
 import { eventually, openHeadlessBrowser, type HeadlessBrowser } from '@zk-cookbook/core/testing';
@@ -15,7 +16,11 @@ import { startInspector, type RunningInspector } from '../src/services/inspector
 // every ISR gone) and when it comes back (the ISRs grow again).
 
 const TOPIC = 'orders';
-const SCREENSHOT = join(tmpdir(), `zk-cookbook-kafka-inspector-${process.pid}.png`);
+// UPDATE_SCREENSHOTS=1 refreshes the picture for the README (taken right after the controller's death);
+// otherwise it goes to a temporary file.
+const SCREENSHOT = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('../live-page.png', import.meta.url))
+  : join(tmpdir(), `zk-cookbook-kafka-inspector-${process.pid}.png`);
 
 describe('the inspector page on a real Kafka 3.9 cluster', () => {
   let ensemble: LocalEnsemble;

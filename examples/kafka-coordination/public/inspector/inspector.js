@@ -76,11 +76,11 @@ function renderQueues(view) {
     ...(view.reassignmentPending ? ['partition reassignment in progress'] : []),
   ];
   byId('admin').replaceChildren(...(admin.length ? admin : ['none']).map((text) => element('li', {}, text)));
+  const changes = view.configChanges.slice(-10).reverse();
   byId('config-changes').replaceChildren(
-    ...view.configChanges
-      .slice(-10)
-      .reverse()
-      .map((change) => element('li', {}, `#${change.sequence} ${change.entityPath}`)),
+    ...(changes.length
+      ? changes.map((change) => element('li', {}, `#${change.sequence} ${change.entityPath}`))
+      : [element('li', {}, 'none')]),
   );
   byId('issues').replaceChildren(
     ...(view.issues.length

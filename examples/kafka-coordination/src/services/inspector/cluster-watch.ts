@@ -72,6 +72,8 @@ export class ClusterWatch extends EventEmitter<ClusterWatchEvents> {
   private reading: Promise<void> | undefined;
   private readAgain = false;
   private closed = false;
+  /** the watches are registered for the current session */
+  private armed = false;
   private readonly onWatchEvent = (event: WatchedEvent): void => {
     // "none" events end a watch (session expired, client closed): the next session re-arms.
     if (event.type !== 'none') this.scheduleRead();
@@ -85,8 +87,12 @@ export class ClusterWatch extends EventEmitter<ClusterWatchEvents> {
     super();
     // A new session has no watches (the old one's ended with it); a resumed one has them back, but
     // changes made while disconnected fire no event, so both read again.
-    client.on('connected', () => void this.armAndRead());
-    client.on('reconnected', () => this.scheduleRead());
+    client.on('connected', () => {
+      this.armed = false;
+      void this.armAndRead();
+    });
+    // A resumed session whose first arming was cut short by the disconnect arms now.
+    client.on('reconnected', () => (this.armed ? this.scheduleRead() : void this.armAndRead()));
   }
 
   get ready(): boolean {
@@ -116,8 +122,9 @@ export class ClusterWatch extends EventEmitter<ClusterWatchEvents> {
   private async armAndRead(): Promise<void> {
     try {
       for (const { path, mode } of WATCHED) await this.client.addWatch(path, this.onWatchEvent, { mode });
+      this.armed = true;
     } catch (error) {
-      // Lost again before the watches were set: the next 'connected' arms them.
+      // Disconnected before the watches were set: 'connected' or 'reconnected' arms them.
       this.noteFailure(error, 'arming the watches');
       return;
     }
