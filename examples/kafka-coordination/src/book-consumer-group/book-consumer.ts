@@ -14,11 +14,11 @@ import {
   type ConsumerGroupLayout,
 } from './consumer-group-layout.ts';
 import { PartitionReader, type ReadMessage } from './kafkajs-partition-reader.ts';
-import { deregisterMember, readSubscribedThreads, registerMember } from './member-registration.ts';
+import { claimRangeShare } from './claim-range-share.ts';
+import { deregisterMember, registerMember } from './member-registration.ts';
 import { commitOffset, readCommittedOffset } from './offset-store.ts';
-import { claimPartitions, releaseAllOwnedBySession, releasePartitions } from './partition-ownership.ts';
-import { rangeAssignment } from './range-assignment.ts';
-import { readTopicPartitions } from './topic-partitions.ts';
+import { releaseAllOwnedBySession } from './partition-ownership.ts';
+import { SerialWork } from './serial-work.ts';
 
 export interface BookConsumerOptions {
   /** A session on the Kafka cluster's ZooKeeper, rooted at its chroot (where /consumers and /brokers are). */
@@ -56,6 +56,8 @@ export interface OwnedPartitionState {
   readonly next: string | undefined;
   /** what ZooKeeper holds for it */
   readonly committed: string | undefined;
+  /** what ZooKeeper held when this member claimed it: where its reading began */
+  readonly claimedAt: string | undefined;
 }
 
 export interface BookConsumerState {
@@ -90,6 +92,7 @@ export interface BookConsumerEvents {
 
 interface OwnedPartition {
   readonly partition: number;
+  readonly claimedAt: bigint | undefined;
   committed: bigint | undefined;
   next: bigint | undefined;
   /** the first offset processed, when nothing was committed before it */
@@ -138,9 +141,7 @@ export class BookConsumer extends EventEmitter<BookConsumerEvents> {
   private readonly owned = new Map<number, OwnedPartition>();
   private readonly logger: Logger | undefined;
   private readonly lifetime = new AbortController();
-  private chain: Promise<void> = Promise.resolve();
-  private rebalanceQueued = false;
-  private commitQueued = false;
+  private readonly work = new SerialWork((error) => this.taskFailed(error));
   private registered = false;
   private consuming = false;
   private closed = false;
@@ -184,7 +185,7 @@ export class BookConsumer extends EventEmitter<BookConsumerEvents> {
     await this.options.client.waitForConnected({ timeoutMs, signal: this.lifetime.signal });
     this.commitTimer = setInterval(() => this.requestCommit(), this.options.commitIntervalMs ?? 1_000);
     this.requestRebalance('start');
-    await this.chain;
+    await this.work.settled();
   }
 
   get state(): BookConsumerState {
@@ -196,10 +197,11 @@ export class BookConsumer extends EventEmitter<BookConsumerEvents> {
       topic: this.options.topic,
       registered: this.registered,
       consuming: this.consuming,
-      owned: owned.map(({ partition, next, committed }) => ({
+      owned: owned.map(({ partition, next, committed, claimedAt }) => ({
         partition,
         next: next?.toString(),
         committed: committed?.toString(),
+        claimedAt: claimedAt?.toString(),
       })),
       consumed: this.consumed,
       uncommitted: owned.reduce((sum, each) => sum + uncommittedOf(each), 0),
@@ -219,7 +221,7 @@ export class BookConsumer extends EventEmitter<BookConsumerEvents> {
     clearInterval(this.commitTimer);
     clearTimeout(this.retryTimer);
     this.options.client.off('state', this.onState);
-    await this.serially(async () => {
+    await this.work.run(async () => {
       await this.stopReading();
       if (this.options.client.state !== 'connected') return;
       await this.commitOwned();
@@ -279,13 +281,6 @@ export class BookConsumer extends EventEmitter<BookConsumerEvents> {
     if (this.owned.get(partition) !== owned) this.abandoned++;
   }
 
-  /** Runs ZooKeeper work one task at a time: rebalances and commits never interleave. */
-  private serially(task: () => Promise<void>): Promise<void> {
-    const run = this.chain.then(task).catch((error: unknown) => this.taskFailed(error));
-    this.chain = run;
-    return run;
-  }
-
   private taskFailed(error: unknown): void {
     if (this.closed) return;
     // Connection trouble: the state change that ends it ('reconnected', 'connected') rebalances.
@@ -304,21 +299,11 @@ export class BookConsumer extends EventEmitter<BookConsumerEvents> {
   }
 
   private requestRebalance(reason: string): void {
-    if (this.closed || this.rebalanceQueued) return;
-    this.rebalanceQueued = true;
-    void this.serially(async () => {
-      this.rebalanceQueued = false;
-      await this.rebalance(reason);
-    });
+    if (!this.closed) this.work.request('rebalance', () => this.rebalance(reason));
   }
 
   private requestCommit(): void {
-    if (this.closed || this.commitQueued) return;
-    this.commitQueued = true;
-    void this.serially(async () => {
-      this.commitQueued = false;
-      await this.commitOwned();
-    });
+    if (!this.closed) this.work.request('commit', () => this.commitOwned());
   }
 
   private async rebalance(reason: string): Promise<void> {
@@ -334,53 +319,56 @@ export class BookConsumer extends EventEmitter<BookConsumerEvents> {
       await this.stopReading();
       await this.commitOwned();
       await this.releaseOwned();
-      // 2. Who is in the group, what is there to read; both reads leave a watch for the next change.
+      // A member of the group first (again, after an expiry took the ids node with the session).
       if (!this.registered) {
         await registerMember(client, this.layout, this.consumerId, this.options.topic, {
           timeoutMs: client.negotiatedTimeoutMs * 2,
         });
         this.registered = true;
       }
-      const threads = await readSubscribedThreads(
+      // 2-3. Read the group and the partitions (watching both), claim this thread's range share. A
+      // claim made just as the session changed is not ours to keep: the next rebalance releases it.
+      const share = await claimRangeShare(
         client,
         this.layout,
         this.options.topic,
+        this.threadId,
         this.onGroupChange,
       );
-      const partitions = await readTopicPartitions(client, this.options.topic, this.onGroupChange);
-      const mine = rangeAssignment(partitions, threads).get(this.threadId) ?? [];
       if (client.sessionId !== session) return;
-      // 3. Claim the share; all of it, or nothing this round.
-      const { claimed, heldByOthers } = await claimPartitions(
-        client,
-        this.layout,
-        this.options.topic,
-        mine,
-        this.threadId,
-      );
-      if (heldByOthers.size === 0) {
-        if (client.sessionId !== session) return;
-        for (const partition of claimed.keys()) {
+      if (share.claimed) {
+        for (const partition of share.partitions) {
           const committed = await readCommittedOffset(client, this.layout, this.options.topic, partition);
-          this.owned.set(partition, { partition, committed, next: committed, firstProcessed: undefined });
+          this.owned.set(partition, {
+            partition,
+            claimedAt: committed,
+            committed,
+            next: committed,
+            firstProcessed: undefined,
+          });
         }
         this.rebalances++;
         this.lastRebalanceMs = Math.round(performance.now() - startedAt);
         this.logger?.info(
-          { reason, attempt, partitions: mine, members: threads.length, durationMs: this.lastRebalanceMs },
+          {
+            reason,
+            attempt,
+            partitions: share.partitions,
+            members: share.members,
+            durationMs: this.lastRebalanceMs,
+          },
           'rebalanced',
         );
-        this.emit('rebalanced', mine, this.lastRebalanceMs);
+        this.emit('rebalanced', share.partitions, this.lastRebalanceMs);
         // 4. Read from the committed offsets.
         await this.startReading();
         return;
       }
       this.failedRebalanceAttempts++;
       this.logger?.debug(
-        { attempt, waitingFor: Object.fromEntries(heldByOthers) },
-        'a partition of our share is still owned; giving back what we claimed and trying again',
+        { attempt, waitingFor: Object.fromEntries(share.heldByOthers) },
+        'a partition of our share is still owned; gave back what we claimed, trying again',
       );
-      await releasePartitions(client, this.layout, this.options.topic, claimed.keys());
       if (!(await this.backOff())) return;
     }
     this.logger?.error(
