@@ -394,6 +394,9 @@ describe('the book consumer group: members, owners and offsets in ZooKeeper, mes
       },
       { timeoutMs: 30_000, intervalMs: 100 },
     );
+    // The service says so too: ready, and its metrics count the two partitions.
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^book_consumer_owned_partitions 2$/m);
     // Where it started: what its predecessors committed when they handed these partitions over.
     const startedAt = new Map<number, bigint>();
     for (const partition of itsPartitions) {
