@@ -210,7 +210,12 @@ describe('the book consumer group: members, owners and offsets in ZooKeeper, mes
   it('three members share six partitions two each, in the znode layout of the book', async () => {
     await Promise.all(['member-a', 'member-b', 'member-c'].map((name) => startMember(name)));
     await eventually(() => expectBalanced(live()), { timeoutMs: 30_000, intervalMs: 100 });
-    expect(live().map((member) => member.consumer.state.owned.length)).toEqual([2, 2, 2]);
+    // Range assignment over the sorted consumer ids: contiguous runs of partitions, in id order.
+    expect(
+      Object.fromEntries(
+        live().map((member) => [member.name, member.consumer.state.owned.map((each) => each.partition)]),
+      ),
+    ).toEqual({ 'member-a': [0, 1], 'member-b': [2, 3], 'member-c': [4, 5] });
 
     // ids: one ephemeral per member, of its session, with its subscription as Kafka 0.8 wrote it.
     const { children: ids } = await zooKeeper.getChildren(layout.ids);
