@@ -67,6 +67,12 @@ async function call<T>(url: string, init?: RequestInit): Promise<{ status: numbe
   return { status: response.status, body: (await response.json()) as T };
 }
 
+/** The part of a consumer's GET /api/state this test reads. */
+interface ConsumerState {
+  member?: { owned: { partition: number }[] };
+  consumedByPartition: Record<string, number>;
+}
+
 const postMessage = (producer: string, body: unknown) =>
   call<SentRecord & { error?: { code: string } }>(`${producer}/messages`, {
     method: 'POST',
@@ -125,6 +131,23 @@ describe('npx zk-cookbook run kafka-coordination', () => {
     const { body: withTopic } = await call<ClusterSnapshot>(`${inspector}/api/cluster`);
     const numbers = withTopic.view?.topics.find((topic) => topic.name === 'numbers');
     expect(numbers?.partitions.map((partition) => partition.replicas.length)).toEqual([3, 3, 3]);
+
+    // The book's consumer group: the three partitions split between the members through ZooKeeper
+    // ownership (/kafka/consumers/<group>/owners), and the numbers consumed.
+    const consumers = Object.keys(urls).filter((instance) => instance.startsWith('consumer-'));
+    expect(consumers.sort()).toEqual(['consumer-1', 'consumer-2']);
+    await eventually(
+      async () => {
+        const states = await Promise.all(
+          consumers.map(async (instance) => (await call<ConsumerState>(`${urls[instance]}/api/state`)).body),
+        );
+        const owned = states.flatMap((state) => state.member?.owned.map((each) => each.partition) ?? []);
+        expect(owned.sort()).toEqual([0, 1, 2]);
+        const consumed = states.flatMap((state) => Object.values(state.consumedByPartition));
+        expect(consumed.reduce((sum, count) => sum + count, 0)).toBeGreaterThan(0);
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
 
     const sent = await postMessage(producer, { topic: 'numbers', key: 'order-7', value: 'hello' });
     expect(sent.status).toBe(201);
