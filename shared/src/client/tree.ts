@@ -1,5 +1,5 @@
 import type { ZooKeeperClient, CallOptions } from './zookeeper-client.ts';
-import { isZooKeeperError } from './errors.ts';
+import { isZooKeeperError, ZooKeeperError } from './errors.ts';
 import { ancestorPaths, joinPath } from './paths.ts';
 import type { CreateMode } from './create-mode.ts';
 
@@ -67,7 +67,12 @@ export async function deleteRecursive(
       if (!isZooKeeperError(error, 'NOTEMPTY')) throw error;
     }
   }
-  throw new Error(`deleteRecursive ${path}: children keep appearing`);
+  // Typed like the delete that kept failing, so callers branch on NOTEMPTY as for a plain delete.
+  throw new ZooKeeperError('NOTEMPTY', {
+    operation: 'deleteRecursive',
+    path,
+    detail: 'children kept appearing while it was emptied (10 attempts)',
+  });
 }
 
 /** Every path under `path` (itself included), depth first, parents before children. */
