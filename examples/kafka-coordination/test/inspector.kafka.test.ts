@@ -148,16 +148,35 @@ describe('the inspector on a real Kafka 3.9 cluster', () => {
 
   it('shows a topic configuration change as a sequential notification naming the topic', async () => {
     const before = await inspect();
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [
-        {
-          type: ConfigResourceTypes.TOPIC,
-          name: TOPIC,
-          configEntries: [{ name: 'retention.ms', value: '3600000' }],
-        },
-      ],
-    });
+    // After the controller test, the shared admin may hold metadata fetched while no broker knew the
+    // controller (id -1), which kafkajs keeps for minutes and cannot route an alterConfigs with. A
+    // fresh admin per attempt reads fresh metadata; the change is idempotent, so a retry is harmless.
+    await eventually(
+      async () => {
+        const fresh = new Kafka({
+          clientId: 'inspector-test-config',
+          brokers: kafka.bootstrapServers.split(','),
+          logLevel: logLevel.NOTHING,
+          retry: { retries: 0 },
+        }).admin();
+        await fresh.connect();
+        try {
+          await fresh.alterConfigs({
+            validateOnly: false,
+            resources: [
+              {
+                type: ConfigResourceTypes.TOPIC,
+                name: TOPIC,
+                configEntries: [{ name: 'retention.ms', value: '3600000' }],
+              },
+            ],
+          });
+        } finally {
+          await fresh.disconnect();
+        }
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
     const view = await eventually(
       async () => {
         const now = await inspect();

@@ -99,6 +99,15 @@ export class KafkaBroker implements BrokerAddress {
     return this.jvm.resume();
   }
 
+  /**
+   * Whether the JVM finished KafkaServer.startup since it was last started. Registration in
+   * /brokers/ids comes midway through it; before the end a SIGTERM can end the JVM without closing
+   * its session, and a lost session makes it exit ("fatal exception during startup").
+   */
+  hasFinishedStarting(): boolean {
+    return this.jvm.logSinceLastStart().includes(`[KafkaServer id=${this.id}] started`);
+  }
+
   logTail(lines = 40): string {
     return this.jvm.logTail(lines);
   }

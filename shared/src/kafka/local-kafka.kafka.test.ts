@@ -39,6 +39,9 @@ describe('a three-broker Kafka 3.9 cluster on a local ensemble', () => {
       // Ephemeral: owned by the broker's session, so it goes when the broker dies.
       expect(stat.ephemeralOwner).not.toBe(0n);
       expect(isProcessAlive(broker.pid ?? -1)).toBe(true);
+      // start() returns once startup is over, not at the registration midway through it: a broker
+      // paused or stopped before then dies without closing its session.
+      expect(broker.hasFinishedStarting()).toBe(true);
     }
     const controller = await kafka.controller();
     expect([1, 2, 3]).toContain(controller?.brokerId);
@@ -92,11 +95,15 @@ describe('a three-broker Kafka 3.9 cluster on a local ensemble', () => {
     const broker = kafka.brokers[0]!;
     const { port } = broker;
     const stopping = performance.now();
-    await kafka.stop(broker.id);
+    const exit = await kafka.stop(broker.id);
     // A clean shutdown closes the session: the registration goes well within the 6 s session timeout,
     // so an expiry cannot pass for it. (Once in a full run the node was still there the moment the
     // process had exited; the wait has a deadline below any expiry.)
-    await kafka.waitForDeregistration(broker.id, { timeoutMs: 2_500 });
+    await kafka.waitForDeregistration(broker.id, { timeoutMs: 2_500 }).catch((error: unknown) => {
+      throw new Error(
+        `${String(error)}; the broker exited with ${JSON.stringify(exit)} after ${Math.round(performance.now() - stopping)} ms; its log:\n${broker.logTail(60)}`,
+      );
+    });
     expect(performance.now() - stopping).toBeLessThan(6_000);
     await kafka.restart(broker.id);
     expect(kafka.broker(broker.id).port).toBe(port);

@@ -9,6 +9,7 @@ import {
   releaseDirectory,
   waitUntil,
   type Probe,
+  type ProcessExit,
 } from '../ensemble/index.ts';
 import type { BrokerAddress, BrokerSettings } from './broker-config.ts';
 import { BrokerStartError, KafkaLauncherError } from './errors.ts';
@@ -212,14 +213,15 @@ export class LocalKafka {
   }
 
   /** SIGTERM one broker: a controlled shutdown, which moves its partition leadership away first. */
-  async stop(id: number): Promise<void> {
-    await this.broker(id).stop();
+  async stop(id: number): Promise<ProcessExit | undefined> {
+    return this.broker(id).stop();
   }
 
   /**
    * Starts a stopped (or killed) broker again with its id, port and data, and waits until it
-   * registers. After a kill the old registration stays until its session expires, and a broker that
-   * finds its id taken refuses to start, so this first waits for the old one to go.
+   * registers and finishes starting. After a kill the old registration stays until its session
+   * expires, and a broker that finds its id taken refuses to start, so this first waits for the old
+   * one to go.
    */
   async restart(id: number, { timeoutMs = this.options.startTimeoutMs }: WaitTimeout = {}): Promise<Stat> {
     this.assertOpen();
@@ -227,7 +229,25 @@ export class LocalKafka {
     if (broker.state !== 'stopped') await broker.stop();
     await this.waitForDeregistration(id, { timeoutMs });
     await broker.start();
-    return this.waitForRegistration(id, { timeoutMs });
+    const stat = await this.waitForRegistration(id, { timeoutMs });
+    await this.waitForStartup(id, { timeoutMs });
+    return stat;
+  }
+
+  /** Waits until a (re)started broker has finished starting: registered, and every component up. */
+  async waitForStartup(id: number, { timeoutMs = DEFAULT_WAIT_MS }: WaitTimeout = {}): Promise<void> {
+    const broker = this.broker(id);
+    await waitUntil(
+      `broker ${id} to finish starting`,
+      async (): Promise<Probe<undefined>> => {
+        const crashed = broker.exitError();
+        if (crashed) throw crashed;
+        return broker.hasFinishedStarting()
+          ? { done: true, value: undefined }
+          : { done: false, observed: 'no "started" line in its log yet' };
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
   }
 
   /** Kills every broker, closes our session and removes the directory (kept when ZK_KEEP_DATA=1). */
@@ -250,6 +270,7 @@ export class LocalKafka {
       await broker.start();
       try {
         await this.waitForRegistration(broker.id, { timeoutMs: this.options.startTimeoutMs });
+        await this.waitForStartup(broker.id, { timeoutMs: this.options.startTimeoutMs });
         return;
       } catch (error) {
         const retry = error instanceof BrokerStartError && error.portInUse && attempt < START_ATTEMPTS;
