@@ -368,6 +368,9 @@ describe('watches', () => {
     const watcherOfNode = await zk.connect();
     const other = await zk.connect();
     await client.create('/pw');
+    // The watcher may be on a server that has not applied the create yet: a persistent watch set
+    // there first would also see it as "created". sync brings that server up to the leader.
+    await watcherOfNode.sync('/pw');
     const persistent = recorder();
     const recursive = recorder();
     await watcherOfNode.addWatch('/pw', persistent.watch, { mode: 'persistent' });
