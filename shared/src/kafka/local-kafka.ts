@@ -229,9 +229,7 @@ export class LocalKafka {
     if (broker.state !== 'stopped') await broker.stop();
     await this.waitForDeregistration(id, { timeoutMs });
     await broker.start();
-    const stat = await this.waitForRegistration(id, { timeoutMs });
-    await this.waitForStartup(id, { timeoutMs });
-    return stat;
+    return this.waitUntilStarted(id, timeoutMs);
   }
 
   /** Waits until a (re)started broker has finished starting: registered, and every component up. */
@@ -269,8 +267,7 @@ export class LocalKafka {
     for (let attempt = 1; ; attempt++) {
       await broker.start();
       try {
-        await this.waitForRegistration(broker.id, { timeoutMs: this.options.startTimeoutMs });
-        await this.waitForStartup(broker.id, { timeoutMs: this.options.startTimeoutMs });
+        await this.waitUntilStarted(broker.id, this.options.startTimeoutMs);
         return;
       } catch (error) {
         const retry = error instanceof BrokerStartError && error.portInUse && attempt < START_ATTEMPTS;
@@ -281,6 +278,13 @@ export class LocalKafka {
         this.brokerList[this.brokerList.findIndex((each) => each.id === broker.id)] = broker;
       }
     }
+  }
+
+  // Registered first, then the rest of KafkaServer.startup; each wait gets the whole timeout.
+  private async waitUntilStarted(id: number, timeoutMs: number): Promise<Stat> {
+    const stat = await this.waitForRegistration(id, { timeoutMs });
+    await this.waitForStartup(id, { timeoutMs });
+    return stat;
   }
 
   // Our session may be reconnecting (a test killed a ZooKeeper server): that is "not yet", not a failure.
